@@ -1,0 +1,1 @@
+"""openapi-pygen: an OpenAPI document → a typed, formatted, deterministic Python client package."""

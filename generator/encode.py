@@ -1,0 +1,59 @@
+"""Spec text → Python source text: the only way spec strings reach generated code."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+# Characters that a reader's editor may hide or reorder (bidi controls) or that change how the line is
+# read (line and paragraph separators, other controls); inside docstrings and comments they are escaped.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def string_literal(text: str) -> str:
+    """A Python string literal that evaluates to exactly `text`."""
+    return repr(text)
+
+
+def literal(value: Any) -> str:
+    """A Python expression for a JSON value, exact for big integers and non-finite floats."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str):
+        return string_literal(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f'float("{value}")'
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{string_literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    return string_literal(str(value))
+
+
+def _escape_hidden(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def docstring(text: str) -> str:
+    """The body of a triple-double-quoted docstring that reads as `text`, with no way to close it early."""
+    text = text.replace("\r\n", "\n").strip()
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = _HIDDEN.sub(_escape_hidden, body.replace("\t", "    "))
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return body
+
+
+def comment(text: str) -> str:
+    """One comment line's text: no newline or hidden character can end or disguise it."""
+    flat = " ".join(text.split())
+    return _HIDDEN.sub(_escape_hidden, flat)
+
+
+def markdown(text: str) -> str:
+    """Text for the generated README: prose stays prose, with hidden characters made visible."""
+    return _HIDDEN.sub(_escape_hidden, text.replace("\r\n", "\n").strip())

@@ -1,0 +1,137 @@
+"""Document → list of located diagnostics (openapi-spec-validator, plus the $ref checks it cannot make)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import Diagnostic, pointer_join
+from .load import Document
+
+SUPPORTED = "OpenAPI 3.0.x and 3.1.x"
+MAX_REPORTED = 50
+
+
+def validate(doc: Document) -> list[Diagnostic]:
+    """Every problem that stops generation, each located; empty when the document is valid."""
+    version = doc.data.get("openapi")
+    if "swagger" in doc.data or not isinstance(version, str):
+        found = f"Swagger {doc.data['swagger']}" if "swagger" in doc.data else "no `openapi` version field"
+        return [_at(doc, "#/swagger" if "swagger" in doc.data else "#", f"{found}: only {SUPPORTED} are supported")]
+    if not re.fullmatch(r"3\.[01]\.\d+(-.+)?", version):
+        return [_at(doc, "#/openapi", f"OpenAPI {version} is not supported: only {SUPPORTED} are")]
+    problems = list(_check_refs(doc))
+    if problems:
+        # The validator cannot run past a dangling reference, so report those alone.
+        return problems
+    return _schema_errors(doc, version)
+
+
+def _at(doc: Document, pointer: str, message: str) -> Diagnostic:
+    return Diagnostic(doc.file, doc.line_of(pointer), pointer, message)
+
+
+def _check_refs(doc: Document) -> Iterator[Diagnostic]:
+    for pointer, ref in _refs(doc.data, "#"):
+        if not ref.startswith("#"):
+            yield _at(doc, pointer, f"$ref {ref!r} leaves the document: only local references (#/...) are supported")
+        elif resolve(doc.data, ref) is _MISSING:
+            yield _at(doc, pointer, f"$ref {ref!r} points to nothing in this document")
+
+
+def _refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    stack = [(node, pointer)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                yield pointer_join(where, "$ref"), ref
+            stack.extend((v, pointer_join(where, k)) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((v, pointer_join(where, i)) for i, v in reversed(list(enumerate(value))))
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def resolve(data: Any, ref: str) -> Any:
+    """The value a local `#/...` reference names, or a private sentinel when it names nothing."""
+    node = data
+    for raw in ref.lstrip("#").split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        part = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), part)
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
+    # Imported here: the validator is heavy, and only a run that regenerates needs it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator_class = OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator
+    found: list[Diagnostic] = []
+    places: dict[int, str] | None = None
+    try:
+        for error in validator_class(doc.data).iter_errors():
+            if places is None:
+                places = _containers(doc.data)
+            pointer = _locate(doc.data, places, error)
+            found.append(_at(doc, pointer, _message(error)))
+            if len(found) >= MAX_REPORTED:
+                break
+    except Exception as exc:  # noqa: BLE001 - the validator's own failure is reported, never a traceback
+        found.append(_at(doc, "#", f"the validator failed: {type(exc).__name__}: {exc}"[:500]))
+    return sorted(set(found), key=lambda d: (d.line or 0, d.pointer, d.message))
+
+
+def _message(error: Any) -> str:
+    message = str(getattr(error, "message", error))
+    return message if len(message) <= 300 else message[:297] + "..."
+
+
+def _containers(data: Any) -> dict[int, str]:
+    """Map id() of every dict and list in the document to its pointer."""
+    places: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(data, "#")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            places.setdefault(id(value), where)
+            stack.extend((v, pointer_join(where, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            places.setdefault(id(value), where)
+            stack.extend((v, pointer_join(where, i)) for i, v in enumerate(value))
+    return places
+
+
+def _locate(data: Any, places: dict[int, str], error: Any) -> str:
+    # Errors from the keyword validators carry a path relative to the object they checked, not to the
+    # document; find that object by following the relative path from each container that leads to the
+    # same instance.
+    path = [str(p) for p in getattr(error, "absolute_path", None) or getattr(error, "path", ())]
+    instance = getattr(error, "instance", None)
+    if isinstance(instance, (dict, list)) and id(instance) in places:
+        return places[id(instance)]
+    direct = pointer_join("#", *path)
+    if resolve(data, direct) is instance or (path and _same(resolve(data, direct), instance)):
+        return direct
+    for where in places.values():
+        candidate = pointer_join(where, *path)
+        if path and _same(resolve(data, candidate), instance):
+            return candidate
+    return direct if path else "#"
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or (type(a) is type(b) and not isinstance(a, _Missing) and a == b)
