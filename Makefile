@@ -22,8 +22,9 @@ $(GENERATED): $(STAMP) $(INPUTS)
 
 generate: $(GENERATED)
 
+# The largest corpus specs take minutes each: they run in `make corpus-all`, not here.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests
@@ -34,8 +35,32 @@ lint: $(STAMP)
 snapshots: $(STAMP)
 	$(PY) -m tests.snapshots
 
+# Every corpus spec generated into a temporary folder, compiled, imported and round-tripped; a table at the end.
+corpus: $(STAMP)
+	$(PY) -m tests.corpus
+
+corpus-all: $(STAMP)
+	$(PY) -m tests.corpus --all
+
 check: $(STAMP)
 	$(PY) -m generator check
+
+# Regenerates generated/ on every change to spec/, templates/ or pyproject.toml; Ctrl-C stops it.
+watch: $(STAMP)
+	$(PY) -m generator watch
+
+# The peers live in their own venv, pinned in bench/requirements-peers.txt, so they cannot move this project's pins.
+# BENCH_ARGS passes options through, e.g. `make bench BENCH_ARGS=--quick` or `BENCH_ARGS="--repeat 5"`.
+PEERS_VENV := bench/.venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+
+$(PEERS_STAMP): bench/requirements-peers.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-peers.txt
+	touch $@
+
+bench: $(STAMP) $(PEERS_STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -16,8 +17,27 @@ GENERATOR_VERSION = "0.1.0"
 IDEMPOTENT = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _STDLIB_HINTS = {"date": "datetime.date", "datetime": "datetime.datetime", "UUID": "uuid.UUID", "Any": "typing.Any"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Names every generated method already uses for itself; a spec parameter of that name is renamed.
-_METHOD_LOCALS = ("self", "timeout", "max_retries", "extra_headers")
+# Names a generated method uses for itself, or whose module-level meaning its body or hints need; a spec
+# parameter of that name is renamed. `body` is kept for bodies that are not taken field by field.
+_METHOD_LOCALS = (
+    "self",
+    "timeout",
+    "max_retries",
+    "extra_headers",
+    "body",
+    "call",
+    "raw",
+    "query",
+    "path_segment",
+    "header_value",
+    "form_fields",
+    "multipart_fields",
+    "raw_content",
+    "datetime",
+    "httpx",
+    "typing",
+    "uuid",
+)
 
 
 def build(data: dict[str, Any], models: Models, *, target: Target, spec_sha256: str) -> Package:
@@ -31,18 +51,19 @@ def build(data: dict[str, Any], models: Models, *, target: Target, spec_sha256: 
         ]
     )
     types = _Types(data, models)
-    resources = _resources(data, types, target)
     client_base = target.client_name or names.class_name(title)
+    classes = {f"{client_base}Client", f"Async{client_base}Client"}
+    resources = _resources(data, types, target, classes)
     client = Client(
         class_name=f"{client_base}Client",
         async_class_name=f"Async{client_base}Client",
-        base_url_literal=_base_url(data),
-        auth=tuple(_auth(data)),
-        env_var_literal=encode.string_literal(names.env_var(target.name)),
+        base_url_literal=encode.string_literal(_server_url(data)) if _server_url(data).startswith("http") else "",
+        auth=_auth(data, target),
         resources=resources,
-        doc=encode.docstring(f"Client for the {title} API."),
+        doc=encode.docstring(f"Client for {title}."),
     )
     model_names = tuple(sorted(set(models.classes.values())))
+    example, async_example = _example(data, target.package, client, types)
     return Package(
         name=target.package,
         header=header,
@@ -53,7 +74,9 @@ def build(data: dict[str, Any], models: Models, *, target: Target, spec_sha256: 
         models_source=models.source,
         model_names=model_names,
         client=client,
-        example=_example(target.package, client, types),
+        example=example,
+        async_example=async_example,
+        example_fence="`" * max([3, *(len(run) + 1 for run in re.findall("`+", example + async_example))]),
     )
 
 
@@ -155,7 +178,7 @@ def _operations(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]
                 yield str(path), method, item, item[method]
 
 
-def _resources(data: dict[str, Any], types: _Types, target: Target) -> tuple[Resource, ...]:
+def _resources(data: dict[str, Any], types: _Types, target: Target, classes: set[str]) -> tuple[Resource, ...]:
     grouped: dict[str, list[Operation]] = {}
     tag_docs = {t.get("name"): t.get("description", "") for t in data.get("tags") or [] if isinstance(t, dict)}
     spaces: dict[str, names.Namespace] = {}
@@ -165,23 +188,32 @@ def _resources(data: dict[str, Any], types: _Types, target: Target) -> tuple[Res
         tags = op.get("tags") or ["default"]
         tag = str(tags[0])
         if tag not in attribute_of:
-            wanted = target.resources.get(tag) or names.resource_name(tag)
-            attribute_of[tag] = attributes.claim(wanted)
+            attribute_of[tag] = attributes.claim(target.resources.get(tag) or names.resource_name(tag))
         key = f"{method.upper()} {path}"
         op_id = op.get("operationId")
-        wanted = target.operations.get(str(op_id)) or target.operations.get(key)
-        name = wanted or names.operation_name(str(op_id) if op_id else None, method=method, path=path)
+        override = target.operations.get(str(op_id)) or target.operations.get(key)
+        name = override or names.operation_name(str(op_id) if op_id else None, method=method, path=path)
         space = spaces.setdefault(tag, names.Namespace(names.RESOURCE_METHODS))
         grouped.setdefault(tag, []).append(_operation(data, types, path, method, item, op, space.claim(name)))
-    return tuple(
-        Resource(
-            attribute=attribute_of[tag],
-            class_name=names.class_name(attribute_of[tag]) + "Resource",
-            operations=tuple(ops),
-            doc=encode.docstring(str(tag_docs.get(tag) or f"Operations tagged {tag}.")),
+    resources = []
+    for tag, ops in grouped.items():
+        base = names.class_name(attribute_of[tag]) + "Resource"
+        # The sync and async classes share one stem, claimed together so that neither meets another's name.
+        stem, number = base, 2
+        while stem in classes or f"Async{stem}" in classes:
+            stem, number = f"{base}{number}", number + 1
+        classes.update({stem, f"Async{stem}"})
+        default_doc = f"Operations on {attribute_of[tag].replace('_', ' ')}."
+        resources.append(
+            Resource(
+                attribute=attribute_of[tag],
+                class_name=stem,
+                async_class_name=f"Async{stem}",
+                operations=tuple(ops),
+                doc=encode.docstring(str(tag_docs.get(tag) or default_doc)),
+            )
         )
-        for tag, ops in grouped.items()
-    )
+    return tuple(resources)
 
 
 def _api_key_headers(data: dict[str, Any]) -> set[str]:
@@ -216,12 +248,17 @@ def _operation(
     for (location, wire), (param, pointer) in declared.items():
         if location == "header" and wire.lower() in credentials:
             continue  # the client sends the credential itself
+        if location not in ("path", "query", "header", "cookie"):
+            continue
         python = local.claim(names.parameter_name(wire))
-        python_of[wire] = python
+        if location == "path":
+            python_of[wire] = python
         schema = param.get("schema")
         if schema is None and isinstance(param.get("content"), dict) and param["content"]:
             schema = next(iter(param["content"].values())).get("schema")
         required = bool(param.get("required")) or location == "path"
+        style = str(param.get("style") or "form")
+        description = str(param.get("description") or "") or _description(data, schema)
         params.append(
             Param(
                 python_name=python,
@@ -229,8 +266,9 @@ def _operation(
                 location=location,
                 type_hint=_optional(types.hint(schema, pointer + "/schema"), required),
                 required=required,
-                doc=encode.docstring(str(param.get("description") or "")),
-                explode=bool(param.get("explode", param.get("style", "form") == "form")),
+                doc=encode.docstring(description or f"The `{wire}` {location} parameter."),
+                explode=bool(param.get("explode", style == "form")),
+                style=style if location == "query" else "simple",
             )
         )
     segments = tuple(_segments(path, python_of))
@@ -243,6 +281,7 @@ def _operation(
     return Operation(
         name=name,
         method_literal=encode.string_literal(method.upper()),
+        path_literal=encode.string_literal(path),
         path=segments,
         params=tuple(sorted(params, key=lambda p: not p.required)),
         body=body,
@@ -311,7 +350,9 @@ def _body(
                 field_name=f.python_name,
                 type_hint=_optional(types.qualify(f.type_hint), f.required),
                 required=f.required,
-                doc=encode.docstring(_description(data, properties.get(f.wire_name))),
+                doc=encode.docstring(
+                    _description(data, properties.get(f.wire_name)) or f"The `{f.wire_name}` field of the request body."
+                ),
             )
             for f in types.models.fields[model]
         )
@@ -322,7 +363,9 @@ def _body(
         required=required,
         fields=fields,
         value_expr=(
-            f"_models.{model}(" + ", ".join(f"{f.field_name}={f.python_name}" for f in fields) + ")" if fields else "body"
+            f"_models.{model}(" + ", ".join(f"{f.field_name}={f.python_name}" for f in fields) + ")"
+            if fields
+            else "body"
         ),
     )
 
@@ -336,7 +379,12 @@ def _description(data: dict[str, Any], schema: Any) -> str:
 
 
 def _is_object(schema: Any) -> bool:
-    return isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and not schema.get("oneOf")
+    """A schema whose model's own fields are all its properties: composed schemas are taken whole as `body=`."""
+    return (
+        isinstance(schema, dict)
+        and isinstance(schema.get("properties"), dict)
+        and not any(schema.get(key) for key in ("oneOf", "anyOf", "allOf"))
+    )
 
 
 def _responses(
@@ -361,7 +409,8 @@ def _responses(
     return tuple(successes), tuple(e for e in errors if e.kind != "none")
 
 
-def _base_url(data: dict[str, Any]) -> str:
+def _server_url(data: dict[str, Any]) -> str:
+    """The first server's URL with its variables at their defaults; relative URLs stay relative."""
     servers = data.get("servers") or []
     if not servers or not isinstance(servers[0], dict):
         return ""
@@ -369,40 +418,388 @@ def _base_url(data: dict[str, Any]) -> str:
     for name, variable in (servers[0].get("variables") or {}).items():
         if isinstance(variable, dict) and "default" in variable:
             url = url.replace("{" + str(name) + "}", str(variable["default"]))
-    if not re.match(r"^https?://", url):
+    if "{" in url or not re.match(r"^(https?://[^\s/?#]+)?(/[^\s?#]*)?$", url):
         return ""
-    return encode.string_literal(url.rstrip("/"))
+    return url.rstrip("/")
 
 
-def _auth(data: dict[str, Any]) -> Iterator[Auth]:
+# The scheme a client authenticates with, when the spec names no global requirement: the most common first.
+_AUTH_PREFERENCE = ("api_key", "bearer", "basic", "oauth")
+
+
+def _auth(data: dict[str, Any], target: Target) -> Auth | None:
+    """The client's one credential: the scheme the spec requires globally, else the simplest it declares."""
+    usable: dict[str, tuple[str, str, str, int]] = {}
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    for raw in schemes.values():
+    for name, raw in schemes.items():
         scheme = _deref(data, raw)
         if not isinstance(scheme, dict):
             continue
         kind = scheme.get("type")
+        http = str(scheme.get("scheme", "")).lower()
         if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-            yield Auth("api_key", str(scheme["in"]), encode.string_literal(str(scheme.get("name", ""))))
-        elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            yield Auth("basic", "header", encode.string_literal("Authorization"))
-        elif kind in ("http", "oauth2", "openIdConnect"):
-            yield Auth("bearer", "header", encode.string_literal("Authorization"))
+            usable[str(name)] = ("api_key", str(scheme["in"]), str(scheme.get("name", "")), 0)
+        elif kind == "http" and http == "bearer":
+            usable[str(name)] = ("bearer", "header", "Authorization", 1)
+        elif kind == "http" and http == "basic":
+            usable[str(name)] = ("basic", "header", "Authorization", 2)
+        elif kind in ("oauth2", "openIdConnect"):
+            usable[str(name)] = ("bearer", "header", "Authorization", 3)
+    if not usable:
+        return None
+    wanted = [n for req in data.get("security") or [] if isinstance(req, dict) for n in req if n in usable]
+    chosen = wanted[0] if wanted else min(usable, key=lambda n: usable[n][3])
+    kind, location, wire, _ = usable[chosen]
+    ops = list(_operations(data))
+    required = bool(ops) and all(_requires(data, item, op, chosen, usable[chosen]) for _, _, item, op in ops)
+    prefix = names.upper(target.name, fallback="API")
+    envs = (f"{prefix}_USERNAME", f"{prefix}_PASSWORD") if kind == "basic" else (names.env_var(target.name),)
+    return Auth(
+        kind=kind,
+        location=location,
+        wire_literal=encode.string_literal(wire),
+        required=required,
+        env_vars=envs,
+    )
 
 
-def _example(package: str, client: Client, types: _Types) -> str:
-    """A runnable usage example for the package README, built from the first operation."""
-    lines = [f"from {package} import {client.class_name}", "", f"client = {client.class_name}("]
-    if client.auth:
-        lines.append('    api_key="...",')
-    lines.append(f'    base_url={client.base_url_literal or repr("https://api.example.com")},')
-    lines.append(")")
-    for resource in client.resources:
-        for op in resource.operations:
-            args = [f"{p.python_name}=..." for p in op.params if p.required]
-            if op.body and op.body.fields:
-                args += [f"{f.python_name}=..." for f in op.body.fields if f.required]
-            elif op.body and op.body.required:
-                args.append("body=...")
-            lines.append(f"result = client.{resource.attribute}.{op.name}({', '.join(args)})")
-            return "\n".join(lines)
-    return "\n".join(lines)
+def _requires(
+    data: dict[str, Any], item: dict[str, Any], op: dict[str, Any], name: str, scheme: tuple[str, str, str, int]
+) -> bool:
+    """Whether the operation cannot be called without the scheme: every alternative names it, or a required
+    header parameter repeats it (Thymia declares its key both ways)."""
+    if scheme[0] == "api_key" and scheme[1] == "header":
+        for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+            param = _deref(data, raw)
+            if (
+                isinstance(param, dict)
+                and param.get("in") == "header"
+                and str(param.get("name", "")).lower() == str(scheme[2]).lower()
+                and param.get("required")
+            ):
+                return True
+    security = op.get("security", data.get("security"))
+    if not isinstance(security, list) or not security:
+        return False
+    return all(isinstance(req, dict) and name in req for req in security)
+
+
+# --- README example: values built from the schemas, written as Python that constructs the models -----------
+
+_EXAMPLE_DATE = "2024-01-15"
+_EXAMPLE_DATETIME = "2024-01-15T09:30:00Z"
+_EXAMPLE_UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+_STRING_FORMATS = {
+    "date": _EXAMPLE_DATE,
+    "date-time": _EXAMPLE_DATETIME,
+    "uuid": _EXAMPLE_UUID,
+    "email": "user@example.com",
+    "uri": "https://example.com",
+    "url": "https://example.com",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "aGVsbG8=",
+    "time": "09:30:00",
+}
+
+
+def example_value(data: dict[str, Any], schema: Any, *, full: bool = False, depth: int = 0) -> Any:
+    """A JSON value valid for `schema`: the spec's own example where it gives one, else built from the types;
+    required properties only, or every property with `full`."""
+    schema = _deref(data, schema)
+    if not isinstance(schema, dict) or depth > 12:
+        return None
+    for key in ("const", "example"):
+        if key in schema and schema[key] is not None:
+            return schema[key]
+    if isinstance(schema.get("examples"), list) and schema["examples"]:
+        return schema["examples"][0]
+    if schema.get("default") is not None:
+        return schema["default"]
+    if isinstance(schema.get("enum"), list):
+        members = [v for v in schema["enum"] if v is not None]
+        return members[0] if members else None
+    for key in ("oneOf", "anyOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return example_value(data, _first_non_null(data, schema[key]), full=full, depth=depth + 1)
+    if isinstance(schema.get("allOf"), list):
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            value = example_value(data, part, full=full, depth=depth + 1)
+            if not isinstance(value, dict):
+                return value
+            merged.update(value)
+        own = {k: v for k, v in schema.items() if k != "allOf"}
+        extra = example_value(data, own, full=full, depth=depth + 1) if "properties" in own else {}
+        return {**merged, **(extra or {})}
+    kinds = schema.get("type")
+    kinds = [k for k in (kinds if isinstance(kinds, list) else [kinds]) if k != "null"]
+    kind = kinds[0] if kinds else ("object" if "properties" in schema else None)
+    if kind == "object":
+        required = schema.get("required") or []
+        properties = schema.get("properties") or {}
+        return {
+            str(key): example_value(data, value, full=full, depth=depth + 1)
+            for key, value in properties.items()
+            if key in required or (full and depth < 4)
+        }
+    if kind == "array":
+        item = example_value(data, schema.get("items"), full=full, depth=depth + 1)
+        count = max(1, int(schema.get("minItems") or 1)) if item is not None else 0
+        return [item] * count
+    if kind == "string":
+        text = _STRING_FORMATS.get(str(schema.get("format")), "string")
+        low, high = int(schema.get("minLength") or 0), schema.get("maxLength")
+        text = text.ljust(low, "x")
+        return text[: int(high)] if isinstance(high, int) and high >= low else text
+    if kind in ("integer", "number"):
+        return _number(schema, integer=kind == "integer")
+    if kind == "boolean":
+        return True
+    return None if not kinds else "string"
+
+
+def _first_non_null(data: dict[str, Any], members: list[Any]) -> Any:
+    for member in members:
+        resolved = _deref(data, member)
+        if not (isinstance(resolved, dict) and resolved.get("type") == "null"):
+            return member
+    return members[0]
+
+
+def _number(schema: dict[str, Any], *, integer: bool) -> int | float:
+    low = schema.get("minimum")
+    high = schema.get("maximum")
+    value: float = 1
+    if isinstance(low, (int, float)) and not isinstance(low, bool):
+        value = max(value, low + (1 if schema.get("exclusiveMinimum") is True else 0))
+    if isinstance(schema.get("exclusiveMinimum"), (int, float)) and not isinstance(schema["exclusiveMinimum"], bool):
+        value = max(value, schema["exclusiveMinimum"] + 1)
+    if isinstance(high, (int, float)) and not isinstance(high, bool):
+        value = min(value, high)
+    return int(value) if integer else float(value)
+
+
+class _Expressions:
+    """JSON example values as Python source: models by keyword, enums by member, dates and UUIDs built."""
+
+    def __init__(self, data: dict[str, Any], types: _Types) -> None:
+        self.data = data
+        self.types = types
+        self.used_models: set[str] = set()
+        self.modules: set[str] = set()
+        self.enums: dict[str, dict[Any, str]] = {}
+        self.bases: dict[str, list[str]] = {}
+        for node in ast.parse(types.models.source).body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            base_names = [
+                b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "" for b in node.bases
+            ]
+            self.bases[node.name] = base_names
+            if any(b.endswith("Enum") for b in base_names):
+                members: dict[Any, str] = {}
+                for stmt in node.body:
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and len(stmt.targets) == 1
+                        and isinstance(stmt.targets[0], ast.Name)
+                        and isinstance(stmt.value, ast.Constant)
+                    ):
+                        members.setdefault(stmt.value.value, stmt.targets[0].id)
+                self.enums[node.name] = members
+
+    def fields(self, cls: str) -> dict[str, str]:
+        """Wire name → attribute of a model, inherited fields included."""
+        result: dict[str, str] = {}
+        for base in self.bases.get(cls, []):
+            if base in self.types.models.fields:
+                result.update(self.fields(base))
+        result.update({f.wire_name: f.python_name for f in self.types.models.fields.get(cls, ())})
+        return result
+
+    def properties(self, schema: Any, depth: int = 0) -> dict[str, Any]:
+        schema = _deref(self.data, schema)
+        if not isinstance(schema, dict) or depth > 10:
+            return {}
+        merged: dict[str, Any] = {}
+        for part in schema.get("allOf") or []:
+            merged.update(self.properties(part, depth + 1))
+        merged.update(schema.get("properties") or {})
+        return merged
+
+    def expr(self, value: Any, schema: Any, pointer: str = "", depth: int = 0) -> str:
+        if value is None:
+            return "None"
+        if not isinstance(schema, dict) or depth > 20:
+            return encode.literal(value)
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            if ref in self.types.models.classes:
+                return self.model(self.types.models.classes[ref], value, resolve(self.data, ref), ref, depth)
+            return self.expr(value, resolve(self.data, ref), ref, depth + 1)
+        if pointer in self.types.models.classes:
+            return self.model(self.types.models.classes[pointer], value, schema, pointer, depth)
+        return self.plain(value, schema, pointer, depth)
+
+    def plain(self, value: Any, schema: dict[str, Any], pointer: str, depth: int) -> str:
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list) and schema[key]:
+                member = _first_non_null(self.data, schema[key])
+                return self.expr(value, member, f"{pointer}/{key}/{schema[key].index(member)}", depth + 1)
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self.expr(value, schema["allOf"][0], f"{pointer}/allOf/0", depth + 1)
+        kinds = schema.get("type")
+        kinds = [k for k in (kinds if isinstance(kinds, list) else [kinds]) if k != "null"]
+        if isinstance(value, list) and "array" in kinds:
+            items = schema.get("items")
+            return "[" + ", ".join(self.expr(v, items, f"{pointer}/items", depth + 1) for v in value) + "]"
+        if isinstance(value, str) and "string" in kinds:
+            return self.string(value, str(schema.get("format")))
+        return encode.literal(value)
+
+    def string(self, value: str, fmt: str) -> str:
+        import datetime
+        import uuid
+
+        try:
+            if fmt == "date":
+                day = datetime.date.fromisoformat(value)
+                self.modules.add("datetime")
+                return f"datetime.date({day.year}, {day.month}, {day.day})"
+            if fmt == "date-time":
+                moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                if moment.tzinfo is None or moment.utcoffset() == datetime.timedelta(0):
+                    parts = [moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second]
+                    while len(parts) > 3 and parts[-1] == 0:
+                        parts.pop()
+                    self.modules.add("datetime")
+                    zone = ", tzinfo=datetime.timezone.utc" if moment.tzinfo else ""
+                    return f"datetime.datetime({', '.join(map(str, parts))}{zone})"
+            if fmt == "uuid":
+                self.modules.add("uuid")
+                return f"uuid.UUID({encode.string_literal(str(uuid.UUID(value)))})"
+        except ValueError:
+            pass
+        return encode.string_literal(value)
+
+    def model(self, cls: str, value: Any, schema: Any, pointer: str, depth: int) -> str:
+        self.used_models.add(cls)
+        if cls in self.enums:
+            member = self.enums[cls].get(value)
+            return f"{cls}.{member}" if member else f"{cls}({encode.literal(value)})"
+        if cls not in self.types.models.fields and cls not in self.bases:
+            self.used_models.discard(cls)
+            return self.plain(value, schema if isinstance(schema, dict) else {}, pointer, depth)
+        if not isinstance(value, dict):
+            self.used_models.discard(cls)
+            return self.plain(value, schema if isinstance(schema, dict) else {}, pointer, depth)
+        fields = self.fields(cls)
+        if not all(key in fields for key in value):
+            return f"{cls}.from_dict({encode.literal(value)})"
+        properties = self.properties(schema)
+        args = [
+            f"{fields[key]}={self.expr(item, properties.get(key), f'{pointer}/properties/{key}', depth + 1)}"
+            for key, item in value.items()
+        ]
+        return f"{cls}({', '.join(args)})"
+
+
+def _example_base_url(data: dict[str, Any]) -> str:
+    url = _server_url(data)
+    return url if url.startswith("http") else "https://api.example.com" + url
+
+
+def _example(data: dict[str, Any], package: str, client: Client, types: _Types) -> tuple[str, str]:
+    """A runnable usage example for the package README: the first operation, with its required arguments."""
+    from .format import format_source
+
+    exprs = _Expressions(data, types)
+    found = _first_operation(data, client)
+    args: list[str] = []
+    call = ""
+    if found is not None:
+        resource, operation, item, op = found
+        args = _example_arguments(data, exprs, operation, item, op)
+        call = f"result = client.{resource.attribute}.{operation.name}({', '.join(args)})"
+    credentials: list[str] = []
+    if client.auth is not None and client.auth.kind == "basic":
+        credentials = ['username="my-username"', 'password="my-password"']
+    elif client.auth is not None:
+        credentials = ['api_key="my-api-key"']
+    construct = ", ".join([*credentials, f"base_url={encode.string_literal(_example_base_url(data))}"])
+    imports = [f"import {module}" for module in sorted(exprs.modules)]
+    models = [f"from {package}.models import {', '.join(sorted(exprs.used_models))}"] if exprs.used_models else []
+    sync = [*imports, "", f"from {package} import {client.class_name}", *models, ""]
+    sync += [f"client = {client.class_name}({construct})"]
+    if call:
+        sync += [call, "print(result)"]
+    asynchronous = ["import asyncio", *imports, "", f"from {package} import {client.async_class_name}", *models, ""]
+    asynchronous += [
+        "",
+        "async def main() -> None:",
+        f"    async with {client.async_class_name}({construct}) as client:",
+    ]
+    asynchronous += (
+        [f"        {call.replace('= client.', '= await client.')}", "        print(result)"]
+        if call
+        else ["        pass"]
+    )
+    asynchronous += ["", "", "asyncio.run(main())"]
+    return format_source("\n".join(sync).lstrip("\n") + "\n"), format_source("\n".join(asynchronous) + "\n")
+
+
+def _first_operation(
+    data: dict[str, Any], client: Client
+) -> tuple[Resource, Operation, dict[str, Any], dict[str, Any]] | None:
+    by_route = {(op.method_literal, op.path_literal): (r, op) for r in client.resources for op in r.operations}
+    for path, method, item, op in _operations(data):
+        match = by_route.get((encode.string_literal(method.upper()), encode.string_literal(path)))
+        if match is not None:
+            return match[0], match[1], item, op
+    return None
+
+
+def _example_arguments(
+    data: dict[str, Any], exprs: _Expressions, operation: Operation, item: dict[str, Any], op: dict[str, Any]
+) -> list[str]:
+    args: list[str] = []
+    declared: dict[tuple[str, str], Any] = {}
+    for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+        param = _deref(data, raw)
+        if isinstance(param, dict):
+            declared[(str(param.get("in")), encode.string_literal(str(param.get("name"))))] = param
+    for p in operation.params:
+        if p.required:
+            param = declared.get((p.location, p.wire_literal)) or {}
+            schema = param.get("schema") if isinstance(param, dict) else None
+            value = param.get("example") if param.get("example") is not None else example_value(data, schema)
+            args.append(f"{p.python_name}={exprs.expr(value, schema)}")
+    body = operation.body
+    if body is None:
+        return args
+    request = _deref(data, op.get("requestBody")) or {}
+    chosen = _media(request.get("content") or {})
+    schema = chosen[2] if chosen else None
+    if body.fields:
+        value = example_value(data, schema)
+        model = body.type_hint.removeprefix("_models.").removesuffix(" | None")
+        wire_of = {f.python_name: f.wire_name for f in exprs.types.models.fields.get(model, ())}
+        properties = exprs.properties(schema)
+        pointer = str(_deref_pointer(schema))
+        for f in body.fields:
+            wire = wire_of.get(f.field_name, f.field_name)
+            if f.required and isinstance(value, dict) and wire in value:
+                sub = exprs.expr(value[wire], properties.get(wire), f"{pointer}/properties/{wire}")
+                args.append(f"{f.python_name}={sub}")
+    elif body.required and body.encoding in ("json", "form", "multipart"):
+        args.append(f"body={exprs.expr(example_value(data, schema), schema)}")
+    elif body.required:
+        args.append('body=b"..."' if body.encoding == "bytes" else 'body="..."')
+    return args
+
+
+def _deref_pointer(schema: Any) -> str:
+    """The pointer the model engine knows a body schema by: its `$ref`, when it has one."""
+    return str(schema["$ref"]) if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) else ""

@@ -25,6 +25,7 @@ class Target:
     operations: Mapping[str, str] = field(default_factory=dict)  # operationId or "METHOD /path" → method
     validate: bool = True
     distribution: bool = False
+    cache: bool = True  # the user cache of validation results and formatted code; never changes the output
 
     @property
     def package_dir(self) -> Path:
@@ -94,5 +95,5 @@ def ad_hoc(spec: Sequence[Path], *, out: Path, package: str) -> Target:
     return Target(name=package, specs=tuple(spec), out=out, package=package)
 
 
-def with_flags(target: Target, *, validate: bool, distribution: bool) -> Target:
-    return replace(target, validate=validate, distribution=distribution)
+def with_flags(target: Target, *, validate: bool, distribution: bool, cache: bool = True) -> Target:
+    return replace(target, validate=validate, distribution=distribution, cache=cache)

@@ -3,31 +3,73 @@
 from __future__ import annotations
 
 import difflib
+import shlex
+from pathlib import Path
 
 from .config import Target
 from .pipeline import run
-from .write import read_manifest, safe_relative, sha256
+from .write import Manifest, file_digest, manifest_path, read_manifest, safe_relative, sha256
+
+# Left behind by importing or type-checking the package; never part of what the generator produces.
+_IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
 
 
-def drift(target: Target) -> str:
-    """A unified diff of every changed, missing, extra or hand-edited file; empty when up to date."""
+def drift(target: Target, *, command: str) -> str:
+    """A unified diff of every changed, missing, stale, extra or hand-edited file, ending with the one command
+    that fixes them all (`command` regenerates this target); empty when up to date."""
     result = run(target)
     manifest = read_manifest(target.out, target.package)
     report: list[str] = []
     for path, text in sorted(result.files.items()):
+        report.extend(_compare(target.out, path, text, manifest))
+    expected = {path: sha256(text.encode("utf-8")) for path, text in result.files.items()}
+    delete: list[Path] = []  # files `generate` will not remove, so the fix deletes them first
+    for path in sorted(set(manifest.files) - set(expected)):
         file = safe_relative(target.out, path)
-        try:
-            current = file.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            report.append(f"missing: {file}\n")
-            continue
-        if current != text:
-            edited = manifest.files.get(path) != sha256(current.encode("utf-8"))
-            report.append(f"{'hand-edited' if edited else 'changed'}: {file}\n")
-            report.extend(difflib.unified_diff(current.splitlines(True), text.splitlines(True), f"{file} (on disk)", f"{file} (from the spec)"))
-    for path in sorted(set(manifest.files) - set(result.files)):
-        if safe_relative(target.out, path).exists():
-            report.append(f"extra: {safe_relative(target.out, path)} (no longer produced)\n")
+        if file.exists():
+            edited = file_digest(file) != manifest.files[path]
+            what = "edited since it was written, so `generate` keeps it" if edited else "`generate` removes it"
+            report.append(f"stale: {file} (no longer produced; {what})\n")
+            delete.extend([file] if edited else [])
+    extras = _foreign(target, set(expected) | set(manifest.files))
+    report.extend(f"extra: {file} (not written by the generator, which never deletes it)\n" for file in extras)
+    delete.extend(extras)
+    if not report and manifest.files != expected:
+        # Every file is right but the manifest is not: the next run could not tell which files it owns.
+        report.append(f"manifest: {manifest_path(target.out, target.package)} does not list the generated files\n")
     if report:
-        report.append(f"fix: python -m generator generate --target {target.name}\n")
+        removal = f"rm -- {' '.join(shlex.quote(str(p)) for p in delete)} && " if delete else ""
+        report.append(f"fix: {removal}{command}\n")
     return "".join(report)
+
+
+def _compare(out: Path, path: str, text: str, manifest: Manifest) -> list[str]:
+    file = safe_relative(out, path)
+    try:
+        current = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return [f"missing: {file}\n"]
+    if current == text:
+        return []
+    owned = manifest.files.get(path)
+    edited = owned is not None and owned != sha256(current.encode("utf-8"))
+    lines = [f"{'hand-edited' if edited else 'changed'}: {file}\n"]
+    diff = difflib.unified_diff(
+        current.splitlines(True), text.splitlines(True), f"{file} (on disk)", f"{file} (from the spec)"
+    )
+    lines.extend(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
+    return lines
+
+
+def _foreign(target: Target, known: set[str]) -> list[Path]:
+    """Files inside the package folder that this generator neither produces nor owns."""
+    root = target.package_dir
+    if not root.is_dir():
+        return []
+    found = []
+    for entry in sorted(root.rglob("*")):
+        relative = entry.relative_to(target.out)
+        if entry.is_dir() or _IGNORED_DIRS.intersection(relative.parts) or relative.as_posix() in known:
+            continue
+        found.append(entry)
+    return found

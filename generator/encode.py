@@ -43,7 +43,8 @@ def docstring(text: str) -> str:
     text = text.replace("\r\n", "\n").strip()
     body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     body = _HIDDEN.sub(_escape_hidden, body.replace("\t", "    "))
-    if body.endswith('"'):
+    if body.endswith('"') and (len(body) - 1 - len(body[:-1].rstrip("\\"))) % 2 == 0:
+        # A quote right before the closing `"""` would close it early, unless it is already escaped.
         body = body[:-1] + '\\"'
     return body
 

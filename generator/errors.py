@@ -23,10 +23,13 @@ class Diagnostic:
     level: Literal["error", "warning", "note"] = "error"
 
     def format(self) -> str:
+        """One terminal line; spec text in it cannot break the line or hide characters (bidi, CR, U+2028)."""
+        from .encode import comment
+
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         prefix = "" if self.level == "error" else f"{self.level}: "
         pointer = self.pointer or "#"
-        return f"{where}: {pointer}: {prefix}{self.message}"
+        return comment(f"{where}: {pointer}: {prefix}{self.message}")
 
 
 class GeneratorError(Exception):

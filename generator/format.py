@@ -3,46 +3,226 @@
 from __future__ import annotations
 
 import ast
+import functools
+import itertools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, GeneratorError
 
+if TYPE_CHECKING:
+    from .cache import Cache
+
 LINE_LENGTH = 100
+# Below this much unformatted code, forking workers costs more than it saves (black formats ~50 KB/s).
+PARALLEL_MIN_BYTES = 60_000
 
 
-def format_files(files: dict[str, str], *, source: str) -> dict[str, str]:
-    """Format every Python file; a file that is not valid Python stops the run before anything is written."""
+def format_files(files: dict[str, str], *, source: str, cache: bool = True, jobs: int | None = None) -> dict[str, str]:
+    """Format every Python file; a file that is not valid Python stops the run before anything is written.
+
+    Black is slow (tens of KB a second) and formats each top-level class or function the same wherever it
+    stands, so a file is formatted as separate top-level blocks, each remembered in the cache by its text:
+    an edit reformats only the blocks it touched, and a large file spreads across cores (`jobs`, default all).
+    """
+    from .cache import Cache
+
+    store = Cache(enabled=cache)
     problems: list[Diagnostic] = []
     formatted: dict[str, str] = {}
+    pending: dict[str, list[_Block]] = {}
     for path, text in files.items():
         if not path.endswith(".py"):
             formatted[path] = text if text.endswith("\n") or not text else text + "\n"
             continue
-        try:
-            ast.parse(text, filename=path)
-        except SyntaxError as exc:
-            problems.append(Diagnostic(source, None, "#", f"generated {path}:{exc.lineno} is not valid Python: {exc.msg}"))
+        whole = _file_key(text)
+        hit = store.get("format", whole)
+        if hit is not None:
+            formatted[path] = hit.decode("utf-8")  # it was parsed and formatted when it was stored
             continue
-        formatted[path] = format_source(_sorted_imports(text))
+        sorted_text = _sorted_imports(text)
+        try:
+            tree = ast.parse(sorted_text, filename=path)
+        except SyntaxError as exc:
+            problem = exc
+            try:  # located in the file as rendered, not as re-sorted
+                ast.parse(text, filename=path)
+            except SyntaxError as original:
+                problem = original
+            problems.append(_invalid(source, path, problem))
+            continue
+        pending[path] = [_Block(b, _block_key(b)) for b in split_blocks(sorted_text, tree)]
     if problems:
         raise GeneratorError(problems)
-    return formatted
+    missing = {b.key: b.text for blocks in pending.values() for b in blocks if not _lookup(store, b)}
+    done = _format_all(missing, jobs=jobs)
+    failed = [
+        Diagnostic(source, None, "#", f"generated {path} cannot be formatted by black: {done[b.key][1]}")
+        for path, blocks in pending.items()
+        for b in blocks
+        if b.key in done and not done[b.key][0]
+    ]
+    if failed:
+        raise GeneratorError(sorted(set(failed)))
+    for block_key, (_, text) in done.items():
+        store.put("format", block_key, text.encode("utf-8"))
+    for path, blocks in pending.items():
+        result = join_blocks([b.result if b.result is not None else done[b.key][1] for b in blocks])
+        store.put("format", _file_key(files[path]), result.encode("utf-8"))
+        formatted[path] = result
+    return {path: formatted[path] for path in files}  # the caller's order, whatever finished first
 
 
-def format_source(text: str) -> str:
+def format_source(text: str, *, cache: bool = False) -> str:
+    """One snippet through black; with `cache`, remembered like a block (a hit imports no black)."""
+    if not cache:
+        return str(_black().format_str(text, mode=_mode()))
+    from .cache import Cache
+
+    store, entry = Cache(), _block_key(text)
+    hit = store.get("format", entry)
+    if hit is not None:
+        return hit.decode("utf-8")
+    result = format_source(text)
+    store.put("format", entry, result.encode("utf-8"))
+    return result
+
+
+def _format_block(text: str) -> tuple[bool, str]:
+    """(True, formatted) or (False, black's complaint): a value, so that it crosses process boundaries."""
+    try:
+        return True, format_source(text)
+    except Exception as exc:  # black's parse errors have no common public base class
+        return False, f"{type(exc).__name__}: {exc}"[:500]
+
+
+@dataclass
+class _Block:
+    text: str
+    key: str
+    result: str | None = None
+
+
+def _lookup(store: Cache, block: _Block) -> bool:
+    hit = store.get("format", block.key)
+    if hit is not None:
+        block.result = hit.decode("utf-8")
+    return hit is not None
+
+
+def _invalid(source: str, path: str, exc: SyntaxError) -> Diagnostic:
+    where = f"{path}:{exc.lineno}" + (f":{exc.offset}" if exc.offset else "")
+    line = f": {exc.text.strip()!r}" if exc.text and exc.text.strip() else ""
+    return Diagnostic(source, None, "#", f"generated {where} is not valid Python: {exc.msg}{line}")
+
+
+def split_blocks(text: str, tree: ast.Module | None = None) -> list[str]:
+    """The file cut before each top-level class or function that follows another multi-line one, with nothing
+    but blank lines between them. Black puts exactly two blank lines there whatever surrounds it, so formatting
+    the pieces apart and joining them (`join_blocks`) gives black's bytes for the whole file."""
+    if "\r" in text or "fmt:" in text or "\f" in text:
+        return [text]  # line numbering or black directives that span blocks: format the file whole
+    tree = tree or ast.parse(text)
+    lines = text.split("\n")
+    cuts = [0]
+    body = tree.body
+    for previous, node in itertools.pairwise(body):
+        if not (_is_definition(previous) and _is_definition(node)):
+            continue
+        assert isinstance(previous, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        if previous.body[0].lineno == previous.lineno or previous.end_lineno is None:
+            continue  # a one-line definition: black may keep it against its neighbour
+        assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        start = _first_line(node)
+        gap = lines[previous.end_lineno : start - 1]
+        if all(not line.strip() for line in gap):
+            cuts.append(start - 1)
+    cuts.append(len(lines))
+    blocks = ["\n".join(lines[a:b]).strip("\n") + "\n" for a, b in itertools.pairwise(cuts)]
+    return [b for b in blocks if b.strip()] or [text]
+
+
+def join_blocks(blocks: Sequence[str]) -> str:
+    return "\n\n".join(blocks)
+
+
+def _is_definition(node: ast.stmt) -> bool:
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+
+
+def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
+def _format_all(blocks: dict[str, str], *, jobs: int | None) -> dict[str, tuple[bool, str]]:
+    """Each block formatted; across processes when there is enough work, with identical bytes either way."""
+    workers = min(jobs or _cpus(), len(blocks))
+    if workers < 2 or sum(len(t) for t in blocks.values()) < PARALLEL_MIN_BYTES:
+        return {k: _format_block(t) for k, t in blocks.items()}
+    import concurrent.futures
+    import multiprocessing
+
+    _black()  # imported before forking, so no worker imports it again
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    order = sorted(blocks, key=lambda k: -len(blocks[k]))  # largest first: the workers finish together
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        results = pool.map(_format_block, [blocks[k] for k in order], chunksize=1)
+        return dict(zip(order, results, strict=True))
+
+
+def _cpus() -> int:
+    try:
+        return int(len(os.sched_getaffinity(0)) or 1)
+    except AttributeError:  # not on Linux
+        return int(os.cpu_count() or 1)
+
+
+def _black() -> Any:
     # Imported here: black is only needed when files are regenerated.
     import black
 
-    mode = black.Mode(
-        target_versions={black.TargetVersion.PY310},
-        line_length=LINE_LENGTH,
-        string_normalization=True,
-        magic_trailing_comma=True,
-        preview=False,
-    )
-    try:
-        return black.format_str(text, mode=mode)
-    except black.NothingChanged:
-        return text
+    return black
+
+
+_MODE: Any = None
+
+
+def _mode() -> Any:
+    global _MODE
+    if _MODE is None:
+        black = _black()
+        _MODE = black.Mode(
+            target_versions={black.TargetVersion.PY310},
+            line_length=LINE_LENGTH,
+            string_normalization=True,
+            magic_trailing_comma=True,
+            preview=False,
+        )
+    return _MODE
+
+
+@functools.cache
+def _engine() -> str:
+    """What a formatted block depends on besides its text: black's version and `_mode()`, spelled out so that
+    a cache hit needs no black import."""
+    from .cache import version_of
+
+    return f"black=={version_of('black')} py310 line_length={LINE_LENGTH} normalize magic_comma stable"
+
+
+def _block_key(text: str) -> str:
+    from .cache import key
+
+    return key("format-block", _engine(), text)
+
+
+def _file_key(text: str) -> str:
+    # The whole file's result also depends on this module (import sorting, splitting, joining).
+    from .cache import key, sources_digest
+
+    return key("format-file", _engine(), sources_digest("format.py"), text)
 
 
 def _sorted_imports(text: str) -> str:

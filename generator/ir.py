@@ -18,6 +18,7 @@ class Param:
     required: bool
     doc: str
     explode: bool = True
+    style: str = "form"  # query only: "form", "spaceDelimited", "pipeDelimited" or "deepObject"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Segment:
 class Operation:
     name: str
     method_literal: str
+    path_literal: str  # the path template, for docs and for tests that map methods back to the spec
     path: tuple[Segment, ...]
     params: tuple[Param, ...]
     body: Body | None
@@ -72,24 +74,28 @@ class Operation:
 class Resource:
     attribute: str
     class_name: str
+    async_class_name: str
     operations: tuple[Operation, ...]
     doc: str
 
 
 @dataclass(frozen=True)
 class Auth:
+    """The client's credential: an API key or bearer token (`api_key=`), or a username and password."""
+
     kind: str  # "api_key", "bearer", "basic"
     location: str  # "header", "query", "cookie" (api_key only)
     wire_literal: str
+    required: bool  # every operation needs it: a client built without one fails early
+    env_vars: tuple[str, ...]  # identifiers from `names`: the variables it falls back to, one per argument
 
 
 @dataclass(frozen=True)
 class Client:
     class_name: str
     async_class_name: str
-    base_url_literal: str  # '' when the spec has no servers: base_url is then required
-    auth: tuple[Auth, ...]
-    env_var_literal: str
+    base_url_literal: str  # '' when the spec has no absolute server URL: base_url is then required
+    auth: Auth | None
     resources: tuple[Resource, ...]
     doc: str
 
@@ -106,3 +112,5 @@ class Package:
     model_names: tuple[str, ...]
     client: Client
     example: str  # README usage: Python source built from identifiers and literals
+    async_example: str  # the same call through the async client
+    example_fence: str  # a Markdown code fence longer than any backtick run in the example

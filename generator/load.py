@@ -65,7 +65,7 @@ def load(path: Path, *, display: str | None = None) -> Document:
     if suffix == ".json":
         doc = parse_json(text, file=name)
     elif suffix in {".yaml", ".yml"}:
-        doc = parse_yaml(text, file=name)
+        doc = _yaml_or_recovered(text.splitlines(), file=name, offset=0)
     else:
         doc = parse_page(text, file=name)
     return replace(_finish(doc), sha256=hashlib.sha256(raw).hexdigest())
@@ -81,26 +81,28 @@ def parse_page(text: str, *, file: str) -> Document:
         (b for b in blocks if re.search(r"^\s*[\"']?(openapi|swagger)[\"']?\s*:", "\n".join(b[2]), re.M)),
         blocks[0],
     )
-    block_text = "\n".join(body) + "\n"
     if language == "json":
-        doc = parse_json(block_text, file=file)
+        doc = parse_json("\n".join(body) + "\n", file=file)
     else:
-        try:
-            doc = parse_yaml(block_text, file=file)
-        except GeneratorError:
-            if any(line[:1].isspace() for line in body if line.strip()):
-                raise
-            doc = _recover(body, file=file, first_line=start + 1)
-        else:
-            if not doc.data.get("paths") and _looks_flattened(body):
-                doc = _recover(body, file=file, first_line=start + 1)
+        doc = _yaml_or_recovered(body, file=file, offset=start)
     return Document(
         doc.data, file, doc.text, doc.lines, line_offset=start, recovered=doc.recovered, _locate=doc._locate
     )
 
 
-def _looks_flattened(body: list[str]) -> bool:
-    return len(body) > 3 and not any(line[:1].isspace() for line in body if line.strip())
+def _yaml_or_recovered(body: list[str], *, file: str, offset: int) -> Document:
+    """Parse YAML; if it lost all its indentation (a copied docs page), rebuild its structure first."""
+    flattened = len(body) > 3 and not any(line[:1].isspace() for line in body if line.strip())
+    try:
+        doc = parse_yaml("\n".join(body) + "\n", file=file)
+    except GeneratorError:
+        if not flattened:
+            raise
+        return _recover(body, file=file, first_line=offset + 1)
+    # Flat lines can still parse, as one mapping whose every key is top level: `info:` is then empty.
+    if flattened and not isinstance(doc.data.get("info"), dict):
+        return _recover(body, file=file, first_line=offset + 1)
+    return doc
 
 
 def _recover(body: list[str], *, file: str, first_line: int) -> Document:
@@ -144,6 +146,24 @@ def _finish(doc: Document) -> Document:
 class _Loader(yaml.SafeLoader):
     """Safe loader that builds JSON data itself, so that keys, duplicates, aliases and depth are under control."""
 
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # PyYAML composes recursively: bound the depth here, long before Python's own recursion limit.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooDeep(mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
 
 def parse_yaml(text: str, *, file: str) -> Document:
     """Parse YAML safely into JSON-like data, keeping each node's line."""
@@ -152,11 +172,16 @@ def parse_yaml(text: str, *, file: str) -> Document:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        # A problem found at the end of the stream is reported on the last line, not one past it.
+        line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise fail(file, line, "", f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise fail(file, None, "", f"invalid YAML: {exc}") from None
+    except _TooDeep as exc:
+        raise fail(file, exc.line, "", f"nesting deeper than {MAX_DEPTH} levels") from None
+    except RecursionError:
+        raise fail(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
     if node is None:
@@ -166,6 +191,9 @@ def parse_yaml(text: str, *, file: str) -> Document:
     if not isinstance(data, dict):
         raise fail(file, node.start_mark.line + 1, "#", "the document is not a mapping of OpenAPI fields")
     return Document(data, file, text, builder.lines)
+
+
+_PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _YamlBuilder:
@@ -185,6 +213,10 @@ class _YamlBuilder:
         self.expanded += 1
         if self.expanded > self.limit:
             raise fail(self.file, line, pointer, "YAML aliases expand beyond the document's size limit")
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_COLLECTIONS:
+            # The safe constructor would refuse a tag like !!python/object on a collection; building
+            # collections ourselves, we refuse it here, so no tag is ever silently dropped.
+            raise fail(self.file, line, pointer, f"YAML tag {node.tag!r} is not allowed in an OpenAPI document")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -215,7 +247,12 @@ class _YamlBuilder:
         # Timestamps and binary stay text: OpenAPI documents are JSON data.
         if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
             return node.value
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # an integer past Python's digit limit, for one
+            raise fail(self.file, node.start_mark.line + 1, "", f"unreadable value: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise fail(self.file, node.start_mark.line + 1, "", f"invalid YAML: {exc}") from None
 
 
 def _key_text(value: Any, source: str) -> str:
@@ -252,6 +289,9 @@ def parse_json(text: str, *, file: str) -> Document:
         raise fail(file, exc.lineno, "", f"invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise fail(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # an integer past Python's digit limit, for one
+        raise fail(file, None, "", f"unreadable JSON value: {exc}") from None
+    too_deep = _deeper_than(data, MAX_DEPTH)
     lines: dict[str, int] | None = None
 
     def locate(pointer: str) -> int | None:
@@ -260,7 +300,23 @@ def parse_json(text: str, *, file: str) -> Document:
             lines = _JsonLines(text).run()
         return lines.get(pointer)
 
+    if too_deep is not None:
+        raise fail(file, locate(too_deep), too_deep, f"nesting deeper than {MAX_DEPTH} levels")
     return Document(data, file, text, {}, _locate=locate)
+
+
+def _deeper_than(data: Any, limit: int) -> str | None:
+    """The pointer of the first value nested deeper than `limit`, or None; iterative, so any depth is safe."""
+    stack: list[tuple[Any, str, int]] = [(data, "#", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > limit:
+            return where
+        if isinstance(value, dict):
+            stack.extend((v, pointer_join(where, k), depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, pointer_join(where, i), depth + 1) for i, v in enumerate(value))
+    return None
 
 
 class _DuplicateKey(Exception):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Final, Literal
+from dataclasses import dataclass
+from typing import Any, Final, Literal, NamedTuple
 
 import yaml  # type: ignore[import-untyped]
 
@@ -20,163 +21,358 @@ from generator.errors import GeneratorError, fail, pointer_join
 #   "A|B"    one alternative per node kind (mapping, sequence, scalar)
 # ---------------------------------------------------------------------------
 
-_STR: Final = "str"
+# Scalar kinds whose text may run on over several lines.
+_TEXT_SCALARS: Final = frozenset({"str", "any"})
 _REF: Final = {"$ref": "str", "summary": "str", "description": "str"}
 
 _SCHEMA_FIELDS: Final[Mapping[str, str]] = {
-    "$schema": "str", "$id": "str", "$anchor": "str", "$dynamicAnchor": "str",
-    "$ref": "str", "$dynamicRef": "str", "$recursiveRef": "str", "$recursiveAnchor": "bool",
-    "$comment": "str", "$vocabulary": "{bool}", "$defs": "{Schema}", "definitions": "{Schema}",
-    "type": "typename|[typename]", "enum": "[any]", "const": "any",
-    "multipleOf": "num", "maximum": "num", "exclusiveMaximum": "num|bool",
-    "minimum": "num", "exclusiveMinimum": "num|bool", "maxLength": "int", "minLength": "int",
-    "pattern": "str", "maxItems": "int", "minItems": "int", "uniqueItems": "bool",
-    "maxContains": "int", "minContains": "int", "maxProperties": "int", "minProperties": "int",
-    "required": "[str]", "dependentRequired": "{[str]}", "dependencies": "{Schema|[str]}",
-    "allOf": "[Schema]", "anyOf": "[Schema]", "oneOf": "[Schema]", "not": "Schema",
-    "if": "Schema", "then": "Schema", "else": "Schema", "dependentSchemas": "{Schema}",
-    "prefixItems": "[Schema]", "items": "Schema|[Schema]", "additionalItems": "Schema",
-    "contains": "Schema", "properties": "{Schema}", "patternProperties": "{Schema}",
-    "additionalProperties": "Schema", "propertyNames": "Schema",
-    "unevaluatedItems": "Schema", "unevaluatedProperties": "Schema",
-    "format": "str", "contentEncoding": "str", "contentMediaType": "str", "contentSchema": "Schema",
-    "title": "str", "description": "str", "default": "any", "deprecated": "bool",
-    "readOnly": "bool", "writeOnly": "bool", "examples": "[any]|{any}",
-    "nullable": "bool", "discriminator": "Discriminator|str", "xml": "XML",
-    "externalDocs": "ExternalDocs", "example": "any",
+    "$schema": "str",
+    "$id": "str",
+    "$anchor": "str",
+    "$dynamicAnchor": "str",
+    "$ref": "str",
+    "$dynamicRef": "str",
+    "$recursiveRef": "str",
+    "$recursiveAnchor": "bool",
+    "$comment": "str",
+    "$vocabulary": "{bool}",
+    "$defs": "{Schema}",
+    "definitions": "{Schema}",
+    "type": "typename|[typename]",
+    "enum": "[any]",
+    "const": "any",
+    "multipleOf": "num",
+    "maximum": "num",
+    "exclusiveMaximum": "num|bool",
+    "minimum": "num",
+    "exclusiveMinimum": "num|bool",
+    "maxLength": "int",
+    "minLength": "int",
+    "pattern": "str",
+    "maxItems": "int",
+    "minItems": "int",
+    "uniqueItems": "bool",
+    "maxContains": "int",
+    "minContains": "int",
+    "maxProperties": "int",
+    "minProperties": "int",
+    "required": "[str]",
+    "dependentRequired": "{[str]}",
+    "dependencies": "{Schema|[str]}",
+    "allOf": "[Schema]",
+    "anyOf": "[Schema]",
+    "oneOf": "[Schema]",
+    "not": "Schema",
+    "if": "Schema",
+    "then": "Schema",
+    "else": "Schema",
+    "dependentSchemas": "{Schema}",
+    "prefixItems": "[Schema]",
+    "items": "Schema|[Schema]",
+    "additionalItems": "Schema",
+    "contains": "Schema",
+    "properties": "{Schema}",
+    "patternProperties": "{Schema}",
+    "additionalProperties": "Schema",
+    "propertyNames": "Schema",
+    "unevaluatedItems": "Schema",
+    "unevaluatedProperties": "Schema",
+    "format": "str",
+    "contentEncoding": "str",
+    "contentMediaType": "str",
+    "contentSchema": "Schema",
+    "title": "str",
+    "description": "str",
+    "default": "any",
+    "deprecated": "bool",
+    "readOnly": "bool",
+    "writeOnly": "bool",
+    "examples": "[any]|{any}",
+    "nullable": "bool",
+    "discriminator": "Discriminator|str",
+    "xml": "XML",
+    "externalDocs": "ExternalDocs",
+    "example": "any",
 }
 
 # Parameter/Header/Items in Swagger 2.0 carry the validation keywords inline.
 _SWAGGER2_SIMPLE: Final[Mapping[str, str]] = {
-    "type": "typename", "format": "str", "items": "Items2", "collectionFormat": "str",
-    "default": "any", "maximum": "num", "exclusiveMaximum": "bool", "minimum": "num",
-    "exclusiveMinimum": "bool", "maxLength": "int", "minLength": "int", "pattern": "str",
-    "maxItems": "int", "minItems": "int", "uniqueItems": "bool", "enum": "[any]",
+    "type": "typename",
+    "format": "str",
+    "items": "Items2",
+    "collectionFormat": "str",
+    "default": "any",
+    "maximum": "num",
+    "exclusiveMaximum": "bool",
+    "minimum": "num",
+    "exclusiveMinimum": "bool",
+    "maxLength": "int",
+    "minLength": "int",
+    "pattern": "str",
+    "maxItems": "int",
+    "minItems": "int",
+    "uniqueItems": "bool",
+    "enum": "[any]",
     "multipleOf": "num",
 }
 
 _OBJECTS: Final[Mapping[str, Mapping[str, str]]] = {
     "OpenAPI": {
-        "openapi": "str", "info": "Info", "jsonSchemaDialect": "str", "servers": "[Server]",
-        "paths": "Paths", "webhooks": "{PathItem}", "components": "Components",
-        "security": "[SecurityRequirement]", "tags": "[Tag]", "externalDocs": "ExternalDocs",
+        "openapi": "str",
+        "info": "Info",
+        "jsonSchemaDialect": "str",
+        "servers": "[Server]",
+        "paths": "Paths",
+        "webhooks": "{PathItem}",
+        "components": "Components",
+        "security": "[SecurityRequirement]",
+        "tags": "[Tag]",
+        "externalDocs": "ExternalDocs",
         "$self": "str",
     },
     "Info": {
-        "title": "str", "summary": "str", "description": "str", "termsOfService": "str",
-        "contact": "Contact", "license": "License", "version": "str",
+        "title": "str",
+        "summary": "str",
+        "description": "str",
+        "termsOfService": "str",
+        "contact": "Contact",
+        "license": "License",
+        "version": "str",
     },
     "Contact": {"name": "str", "url": "str", "email": "str"},
     "License": {"name": "str", "identifier": "str", "url": "str"},
     "Server": {"url": "str", "description": "str", "name": "str", "variables": "{ServerVariable}"},
     "ServerVariable": {"enum": "[str]", "default": "str", "description": "str"},
     "Components": {
-        "schemas": "{Schema}", "responses": "{Response}", "parameters": "{Parameter}",
-        "examples": "{Example}", "requestBodies": "{RequestBody}", "headers": "{Header}",
-        "securitySchemes": "{SecurityScheme}", "links": "{Link}", "callbacks": "{Callback}",
-        "pathItems": "{PathItem}", "mediaTypes": "{MediaType}",
+        "schemas": "{Schema}",
+        "responses": "{Response}",
+        "parameters": "{Parameter}",
+        "examples": "{Example}",
+        "requestBodies": "{RequestBody}",
+        "headers": "{Header}",
+        "securitySchemes": "{SecurityScheme}",
+        "links": "{Link}",
+        "callbacks": "{Callback}",
+        "pathItems": "{PathItem}",
+        "mediaTypes": "{MediaType}",
     },
     "PathItem": {
-        "$ref": "str", "summary": "str", "description": "str",
-        "get": "Operation", "put": "Operation", "post": "Operation", "delete": "Operation",
-        "options": "Operation", "head": "Operation", "patch": "Operation", "trace": "Operation",
-        "query": "Operation", "additionalOperations": "{Operation}",
-        "servers": "[Server]", "parameters": "[Parameter]",
+        "$ref": "str",
+        "summary": "str",
+        "description": "str",
+        "get": "Operation",
+        "put": "Operation",
+        "post": "Operation",
+        "delete": "Operation",
+        "options": "Operation",
+        "head": "Operation",
+        "patch": "Operation",
+        "trace": "Operation",
+        "query": "Operation",
+        "additionalOperations": "{Operation}",
+        "servers": "[Server]",
+        "parameters": "[Parameter]",
     },
     "Operation": {
-        "tags": "[str]", "summary": "str", "description": "str", "externalDocs": "ExternalDocs",
-        "operationId": "str", "parameters": "[Parameter]", "requestBody": "RequestBody",
-        "responses": "Responses", "callbacks": "{Callback}", "deprecated": "bool",
-        "security": "[SecurityRequirement]", "servers": "[Server]",
+        "tags": "[str]",
+        "summary": "str",
+        "description": "str",
+        "externalDocs": "ExternalDocs",
+        "operationId": "str",
+        "parameters": "[Parameter]",
+        "requestBody": "RequestBody",
+        "responses": "Responses",
+        "callbacks": "{Callback}",
+        "deprecated": "bool",
+        "security": "[SecurityRequirement]",
+        "servers": "[Server]",
     },
     "ExternalDocs": {"description": "str", "url": "str"},
     "Parameter": {
-        **_REF, "name": "str", "in": "str", "required": "bool", "deprecated": "bool",
-        "allowEmptyValue": "bool", "style": "str", "explode": "bool", "allowReserved": "bool",
-        "schema": "Schema", "example": "any", "examples": "{Example}", "content": "{MediaType}",
+        **_REF,
+        "name": "str",
+        "in": "str",
+        "required": "bool",
+        "deprecated": "bool",
+        "allowEmptyValue": "bool",
+        "style": "str",
+        "explode": "bool",
+        "allowReserved": "bool",
+        "schema": "Schema",
+        "example": "any",
+        "examples": "{Example}",
+        "content": "{MediaType}",
     },
     "RequestBody": {**_REF, "content": "{MediaType}", "required": "bool"},
     "MediaType": {
-        "description": "str", "schema": "Schema", "itemSchema": "Schema", "example": "any",
-        "examples": "{Example}", "encoding": "{Encoding}", "prefixEncoding": "[Encoding]",
+        "description": "str",
+        "schema": "Schema",
+        "itemSchema": "Schema",
+        "example": "any",
+        "examples": "{Example}",
+        "encoding": "{Encoding}",
+        "prefixEncoding": "[Encoding]",
         "itemEncoding": "Encoding",
     },
     "Encoding": {
-        "contentType": "str", "headers": "{Header}", "style": "str", "explode": "bool",
-        "allowReserved": "bool", "encoding": "{Encoding}", "prefixEncoding": "[Encoding]",
+        "contentType": "str",
+        "headers": "{Header}",
+        "style": "str",
+        "explode": "bool",
+        "allowReserved": "bool",
+        "encoding": "{Encoding}",
+        "prefixEncoding": "[Encoding]",
         "itemEncoding": "Encoding",
     },
     "Response": {
-        **_REF, "headers": "{Header}", "content": "{MediaType}", "links": "{Link}",
+        **_REF,
+        "headers": "{Header}",
+        "content": "{MediaType}",
+        "links": "{Link}",
     },
     "Example": {
-        **_REF, "value": "any", "externalValue": "str", "dataValue": "any",
+        **_REF,
+        "value": "any",
+        "externalValue": "str",
+        "dataValue": "any",
         "serializedValue": "str",
     },
     "Link": {
-        **_REF, "operationRef": "str", "operationId": "str", "parameters": "{any}",
-        "requestBody": "any", "server": "Server",
+        **_REF,
+        "operationRef": "str",
+        "operationId": "str",
+        "parameters": "{any}",
+        "requestBody": "any",
+        "server": "Server",
     },
     "Header": {
-        **_REF, "required": "bool", "deprecated": "bool", "allowEmptyValue": "bool",
-        "style": "str", "explode": "bool", "allowReserved": "bool", "schema": "Schema",
-        "example": "any", "examples": "{Example}", "content": "{MediaType}",
+        **_REF,
+        "required": "bool",
+        "deprecated": "bool",
+        "allowEmptyValue": "bool",
+        "style": "str",
+        "explode": "bool",
+        "allowReserved": "bool",
+        "schema": "Schema",
+        "example": "any",
+        "examples": "{Example}",
+        "content": "{MediaType}",
     },
     "Tag": {
-        "name": "str", "summary": "str", "description": "str", "externalDocs": "ExternalDocs",
-        "parent": "str", "kind": "str",
+        "name": "str",
+        "summary": "str",
+        "description": "str",
+        "externalDocs": "ExternalDocs",
+        "parent": "str",
+        "kind": "str",
     },
     "SecurityScheme": {
-        **_REF, "type": "str", "name": "str", "in": "str", "scheme": "str",
-        "bearerFormat": "str", "flows": "OAuthFlows", "openIdConnectUrl": "str",
-        "oauth2MetadataUrl": "str", "deprecated": "bool",
+        **_REF,
+        "type": "str",
+        "name": "str",
+        "in": "str",
+        "scheme": "str",
+        "bearerFormat": "str",
+        "flows": "OAuthFlows",
+        "openIdConnectUrl": "str",
+        "oauth2MetadataUrl": "str",
+        "deprecated": "bool",
     },
     "OAuthFlows": {
-        "implicit": "OAuthFlow", "password": "OAuthFlow", "clientCredentials": "OAuthFlow",
-        "authorizationCode": "OAuthFlow", "deviceAuthorization": "OAuthFlow",
+        "implicit": "OAuthFlow",
+        "password": "OAuthFlow",
+        "clientCredentials": "OAuthFlow",
+        "authorizationCode": "OAuthFlow",
+        "deviceAuthorization": "OAuthFlow",
     },
     "OAuthFlow": {
-        "authorizationUrl": "str", "tokenUrl": "str", "refreshUrl": "str",
-        "deviceAuthorizationUrl": "str", "scopes": "{str}",
+        "authorizationUrl": "str",
+        "tokenUrl": "str",
+        "refreshUrl": "str",
+        "deviceAuthorizationUrl": "str",
+        "scopes": "{str}",
     },
     "Discriminator": {"propertyName": "str", "mapping": "{str}", "defaultMapping": "str"},
     "XML": {
-        "name": "str", "namespace": "str", "prefix": "str", "attribute": "bool",
-        "wrapped": "bool", "nodeType": "str",
+        "name": "str",
+        "namespace": "str",
+        "prefix": "str",
+        "attribute": "bool",
+        "wrapped": "bool",
+        "nodeType": "str",
     },
     "Schema": _SCHEMA_FIELDS,
     # Swagger 2.0
     "Swagger": {
-        "swagger": "str", "info": "Info", "host": "str", "basePath": "str", "schemes": "[str]",
-        "consumes": "[str]", "produces": "[str]", "paths": "Paths2", "definitions": "{Schema}",
-        "parameters": "{Parameter2}", "responses": "{Response2}",
-        "securityDefinitions": "{SecurityScheme2}", "security": "[SecurityRequirement]",
-        "tags": "[Tag]", "externalDocs": "ExternalDocs",
+        "swagger": "str",
+        "info": "Info",
+        "host": "str",
+        "basePath": "str",
+        "schemes": "[str]",
+        "consumes": "[str]",
+        "produces": "[str]",
+        "paths": "Paths2",
+        "definitions": "{Schema}",
+        "parameters": "{Parameter2}",
+        "responses": "{Response2}",
+        "securityDefinitions": "{SecurityScheme2}",
+        "security": "[SecurityRequirement]",
+        "tags": "[Tag]",
+        "externalDocs": "ExternalDocs",
     },
     "PathItem2": {
-        "$ref": "str", "get": "Operation2", "put": "Operation2", "post": "Operation2",
-        "delete": "Operation2", "options": "Operation2", "head": "Operation2",
-        "patch": "Operation2", "parameters": "[Parameter2]",
+        "$ref": "str",
+        "get": "Operation2",
+        "put": "Operation2",
+        "post": "Operation2",
+        "delete": "Operation2",
+        "options": "Operation2",
+        "head": "Operation2",
+        "patch": "Operation2",
+        "parameters": "[Parameter2]",
     },
     "Operation2": {
-        "tags": "[str]", "summary": "str", "description": "str", "externalDocs": "ExternalDocs",
-        "operationId": "str", "consumes": "[str]", "produces": "[str]",
-        "parameters": "[Parameter2]", "responses": "Responses2", "schemes": "[str]",
-        "deprecated": "bool", "security": "[SecurityRequirement]",
+        "tags": "[str]",
+        "summary": "str",
+        "description": "str",
+        "externalDocs": "ExternalDocs",
+        "operationId": "str",
+        "consumes": "[str]",
+        "produces": "[str]",
+        "parameters": "[Parameter2]",
+        "responses": "Responses2",
+        "schemes": "[str]",
+        "deprecated": "bool",
+        "security": "[SecurityRequirement]",
     },
     "Parameter2": {
-        **_SWAGGER2_SIMPLE, "$ref": "str", "name": "str", "in": "str", "description": "str",
-        "required": "bool", "schema": "Schema", "allowEmptyValue": "bool",
+        **_SWAGGER2_SIMPLE,
+        "$ref": "str",
+        "name": "str",
+        "in": "str",
+        "description": "str",
+        "required": "bool",
+        "schema": "Schema",
+        "allowEmptyValue": "bool",
     },
     "Items2": dict(_SWAGGER2_SIMPLE),
     "Header2": {**_SWAGGER2_SIMPLE, "description": "str"},
     "Response2": {
-        "$ref": "str", "description": "str", "schema": "Schema", "headers": "{Header2}",
+        "$ref": "str",
+        "description": "str",
+        "schema": "Schema",
+        "headers": "{Header2}",
         "examples": "{any}",
     },
     "SecurityScheme2": {
-        "type": "str", "description": "str", "name": "str", "in": "str", "flow": "str",
-        "authorizationUrl": "str", "tokenUrl": "str", "scopes": "{str}",
+        "type": "str",
+        "description": "str",
+        "name": "str",
+        "in": "str",
+        "flow": "str",
+        "authorizationUrl": "str",
+        "tokenUrl": "str",
+        "scopes": "{str}",
     },
 }
 
@@ -192,32 +388,82 @@ _MAPS: Final[Mapping[str, tuple[str, str | None, bool]]] = {
 
 # Keywords that describe a schema without constraining its shape; they are the
 # only ones expected beside `$ref`.
-_ANNOTATIONS: Final = frozenset({
-    "$ref", "description", "summary", "title", "default", "example", "examples", "deprecated",
-    "readOnly", "writeOnly", "nullable", "externalDocs", "$comment", "xml", "const",
-})
+_ANNOTATIONS: Final = frozenset(
+    {
+        "$ref",
+        "description",
+        "summary",
+        "title",
+        "default",
+        "example",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "externalDocs",
+        "$comment",
+        "xml",
+        "const",
+    }
+)
+_COMPOSITION: Final = frozenset({"allOf", "anyOf", "oneOf"})
+# Annotations with nested content that describe a whole object as often as a property.
+_OBJECT_LEVEL: Final = frozenset({"xml", "externalDocs", "example", "examples", "default"})
+# An `items` schema made of these alone is rarely described itself.
+_BARE: Final = frozenset({"$ref", "type", "format", "enum"})
+_PARTS: Final = frozenset({"items", "allOf", "anyOf", "oneOf"})
 # Keywords that only make sense for one JSON type.
 _KEYWORD_TYPE: Final[Mapping[str, str]] = {
     **{k: "string" for k in ("maxLength", "minLength", "pattern")},
-    **{k: "number" for k in ("multipleOf", "maximum", "minimum", "exclusiveMaximum",
-                             "exclusiveMinimum")},
-    **{k: "array" for k in ("items", "prefixItems", "maxItems", "minItems", "uniqueItems",
-                            "contains", "maxContains", "minContains", "additionalItems",
-                            "unevaluatedItems")},
-    **{k: "object" for k in ("properties", "patternProperties", "additionalProperties",
-                             "required", "maxProperties", "minProperties", "propertyNames",
-                             "dependentRequired", "dependentSchemas", "unevaluatedProperties",
-                             "discriminator")},
+    **{k: "number" for k in ("multipleOf", "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum")},
+    **{
+        k: "array"
+        for k in (
+            "items",
+            "prefixItems",
+            "maxItems",
+            "minItems",
+            "uniqueItems",
+            "contains",
+            "maxContains",
+            "minContains",
+            "additionalItems",
+            "unevaluatedItems",
+        )
+    },
+    **{
+        k: "object"
+        for k in (
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "required",
+            "maxProperties",
+            "minProperties",
+            "propertyNames",
+            "dependentRequired",
+            "dependentSchemas",
+            "unevaluatedProperties",
+            "discriminator",
+        )
+    },
 }
-_JSON_TYPES: Final = frozenset(
-    {"string", "number", "integer", "boolean", "array", "object", "null", "file"}
-)
+_JSON_TYPES: Final = frozenset({"string", "number", "integer", "boolean", "array", "object", "null", "file"})
 # Fields an object cannot lack (unless it is a reference); closing an object
 # without them means the lines were attached to the wrong object.
 _MANDATORY: Final[Mapping[str, tuple[str, ...]]] = {
-    "Parameter": ("name", "in"), "Parameter2": ("name", "in"), "Tag": ("name",),
-    "Server": ("url",), "ExternalDocs": ("url",),
+    "Parameter": ("name", "in"),
+    "Parameter2": ("name", "in"),
+    "Tag": ("name",),
+    "Server": ("url",),
+    "ExternalDocs": ("url",),
 }
+# Fields that exclude each other: the second cannot join an object holding the first.
+_EXCLUSIVE: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
+    name: (("schema", "content"), ("content", "schema"), ("example", "examples"), ("examples", "example"))
+    for name in ("Parameter", "Header", "MediaType")
+} | {"Example": (("value", "externalValue"), ("externalValue", "value"))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,13 +491,9 @@ _FIXED, _PATTERNED, _NAMED, _FREE = 0, 1, 2, 3
 
 
 def _build_specs() -> tuple[dict[str, _Spec], dict[str, _MapType]]:
-    maps: dict[str, _MapType] = {
-        name: _MapType(name, fields) for name, fields in _OBJECTS.items()
-    }
+    maps: dict[str, _MapType] = {name: _MapType(name, fields) for name, fields in _OBJECTS.items()}
     for name, (values, pattern, ext) in _MAPS.items():
-        maps[name] = _MapType(
-            name, {}, values, re.compile(pattern) if pattern else None, extensions=ext
-        )
+        maps[name] = _MapType(name, {}, values, re.compile(pattern) if pattern else None, extensions=ext)
     maps["{any}"] = _MapType("{any}", {}, "any", extensions=False, free=True)
     specs: dict[str, _Spec] = {}
 
@@ -305,6 +547,7 @@ def _build_specs() -> tuple[dict[str, _Spec], dict[str, _MapType]]:
 
 
 _SPECS, _MAP_TYPES = _build_specs()
+_KNOWN_KEYS: Final = frozenset(key for fields in _OBJECTS.values() for key in fields)
 
 # ---------------------------------------------------------------------------
 # Lexing: what one flattened line can be.
@@ -314,13 +557,19 @@ _BLOCK_HEADER: Final = re.compile(r"[|>](?:([1-9])?[-+]?|[-+]([1-9]))(?:[ \t]+#.
 _ENTRY_COLON: Final = re.compile(r":(?:[ \t]|$)")
 _NOT_PLAIN_START: Final = frozenset(",[]{}#&*!|>'\"%@`")
 _NULL: Final = re.compile(r"(?:~|null|Null|NULL|)$")
-_BOOL: Final = re.compile(r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON"
-                          r"|off|Off|OFF)$")
-_INT: Final = re.compile(r"[-+]?(?:0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*"
-                         r"(?::[0-5]?[0-9])*)$")
-_FLOAT: Final = re.compile(r"[-+]?(?:(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
-                           r"|[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|\.(?:inf|Inf|INF))$"
-                           r"|\.(?:nan|NaN|NAN)$")
+_BOOL: Final = re.compile(
+    r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON"
+    r"|off|Off|OFF)$"
+)
+_INT: Final = re.compile(
+    r"[-+]?(?:0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*"
+    r"(?::[0-5]?[0-9])*)$"
+)
+_FLOAT: Final = re.compile(
+    r"[-+]?(?:(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+    r"|[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|\.(?:inf|Inf|INF))$"
+    r"|\.(?:nan|NaN|NAN)$"
+)
 
 ScalarKind = Literal["null", "bool", "int", "float", "str"]
 
@@ -429,11 +678,9 @@ def _value(rest: str) -> _Value | None:
         if tail and not tail.startswith("#"):
             return None
         return _Value("scalar", text=_unquote(rest[:end]))
-    if head in "%@`" or " #" in rest and _ENTRY_COLON.search(rest.split(" #")[0]):
+    text = rest.split(" #")[0].rstrip()  # a plain scalar ends where a comment starts
+    if head in "%@`" or _ENTRY_COLON.search(text) or (head in "?:" and text[1:2] in ("", " ", "\t")):
         return None
-    if _ENTRY_COLON.search(rest) or (head in "?:" and (len(rest) == 1 or rest[1] in " \t")):
-        return None
-    text = rest.split(" #")[0].rstrip()
     return _Value("scalar", scalar=_plain_kind(text), text=text, plain=True)
 
 
@@ -494,3 +741,794 @@ def _item_value(rest: str) -> _Value | None:
     return _value(rest)
 
 
+# ---------------------------------------------------------------------------
+# Parse state.  Frames are immutable, so a choice point is just a saved
+# reference; the open frames form a linked list from the innermost outwards.
+# ---------------------------------------------------------------------------
+
+
+class _Frame(NamedTuple):
+    parent: _Frame | None
+    col: int  # column of the keys (mapping) or of the dashes (sequence)
+    pointer: str
+    role: str  # the key this node is the value of
+    map_type: _MapType | None = None  # set for mappings
+    item_spec: _Spec | None = None  # set for sequences
+    keys: frozenset[str] = frozenset()
+    styles: int = 0  # naming conventions of the keys, as bits (see _style)
+    length: int = 0  # items so far (sequences)
+    # Facts about a schema that tell where later keys belong.
+    type_name: str | None = None
+    props: frozenset[str] | None = None
+
+    def describe(self) -> str:
+        items = self.item_spec.text if self.item_spec else ""
+        kind = self.map_type.name if self.map_type is not None else f"[{items}]"
+        return f"{self.pointer or '#'} ({kind})"
+
+
+class _State(NamedTuple):
+    top: _Frame
+    # A `key:` or `-` with nothing after it: the next line must nest under it.
+    pending: _Spec | None = None
+    pending_col: int = 0
+    pending_pointer: str = ""
+    pending_role: str = ""
+    # Column of the text lines of an open block scalar (0: none open).
+    text_col: int = 0
+    text_lines: int = 0
+    # Column for continuation lines of an open plain scalar (0: none).
+    plain_col: int = 0
+
+
+class _Option(NamedTuple):
+    state: _State
+    col: int
+    consumed: int = 1  # lines taken, when a quoted/flow value spans several
+    cont_col: int = 0
+    reading: str = ""  # where the line was put, for ambiguity messages
+    free: bool = False  # the line goes into free-form data (example, extension)
+    contested: bool = False  # the grammar cannot rank this reading against others
+    text: bool = False  # the line is read as scalar text
+    penalty: int = 0  # how badly the reading fits (see _penalty)
+    alarm: bool = False  # some evidence speaks against the reading
+    named: bool = False  # the line is a name in an author-named map (schemas, properties)
+    in_schema: bool = False  # the line is a keyword of a schema
+    unknown: bool = False  # the line is a key no grammar knows (see _unknown)
+
+
+@dataclass(slots=True)
+class _Choice:
+    """A line read one way while other readings wait, for backtracking."""
+
+    index: int
+    cost: int  # cost of the reading before this line
+    taken: _Option
+    others: list[_Option]
+    revised: bool = False
+
+
+class _Ambiguous(Exception):
+    def __init__(self, index: int, line: _Line, pointer: str, readings: Sequence[str]) -> None:
+        super().__init__(line.number)
+        self.index = index
+        self.line = line
+        self.pointer = pointer
+        self.readings = tuple(readings)
+
+
+# How far a rival reading is followed to see whether it also holds up.
+_LOOKAHEAD: Final = 40
+# How many lines back a dead end may undo choices.
+_BACKTRACK: Final = 120
+# Times one line's reading may be replaced by a cheaper one.
+_MAX_REVISIONS: Final = 2
+# Lines read by every search together, per line of the block.
+_WORK_PER_LINE: Final = 20
+# Lines read, counting re-reading after backtracking, per line of the block.
+_STEPS_PER_LINE: Final = 8
+_FREE_TIER: Final = 2
+# Weights of the evidence about where a line belongs (see _Parser._penalty).
+_W_POINTED: Final = -3  # a $ref elsewhere in the block points exactly there
+_W_NAMED: Final = -2  # a title naming the schema it would join
+_W_CONVENTION: Final = 1  # against a habit of writers, not a rule
+_W_MISFIT: Final = 2  # against what the keyword means (type-specific keyword on another type)
+_W_SWALLOWED: Final = 2  # a line the grammar could place has to be read as scalar text
+
+
+class _Parser:
+    def __init__(self, lines: Sequence[_Line], *, file: str, root: str) -> None:
+        self.lines = lines
+        self.file = file
+        self.root = root
+        self.targets = _ref_targets(lines)
+        # Undecidable choices on the current reading, by line; a reading that
+        # is abandoned takes its own with it.
+        self.ambiguities: list[_Ambiguous] = []
+        self.revisions: dict[int, int] = {}  # times the reading of a line was revised
+        # Lines read by all searches together, lookahead included.
+        self.work = _WORK_PER_LINE * len(lines) + 20_000
+        self.cols = [0] * len(lines)
+        # Furthest line that could not be placed, for the error message.
+        self.stuck = -1
+        self.stuck_state: _State | None = None
+
+    # -- driver ------------------------------------------------------------
+
+    def parse(self) -> list[int]:
+        sentinel = _Frame(None, -2, "", "")
+        start = _State(sentinel, pending=_SPECS[self.root], pending_col=-2)
+        budget = _STEPS_PER_LINE * len(self.lines) + 10_000
+        if self._run(start, 0, len(self.lines), budget=budget, record=True) is None:
+            raise self._stuck_error()
+        if self.ambiguities:
+            raise self.ambiguities[0]
+        return self.cols
+
+    def _run(self, state: _State, i: int, end: int, *, budget: int, record: bool) -> int | None:
+        """Depth-first search for a reading of lines[i:end]; returns its cost (None: none).
+
+        The cost adds up the evidence against the reading (see _penalty).  The
+        search takes the most likely reading of each line first; when that
+        later costs something, the main run (`record`) looks back at recent
+        choices for a reading that would have avoided it.
+        """
+        choices: list[_Choice] = []
+        cost = 0
+        while True:
+            options: list[_Option] = []
+            budget -= 1
+            self.work -= 1
+            if budget <= 0 or self.work <= 0:
+                if not record and self.work > 0:
+                    return None
+                # Keeps a hopeless block from taking minutes: the search stays near-linear.
+                raise fail(
+                    self.file,
+                    self.lines[min(i, len(self.lines) - 1)].number,
+                    "",
+                    "too many possible readings near this line; indent this part of the block by hand",
+                )
+            if record and self.ambiguities and self.ambiguities[0].index < i - _BACKTRACK:
+                raise self.ambiguities[0]  # out of backtracking's reach: it is final
+            if i < end:
+                options = self._options(state, i)
+                if record and len(options) > 1 and options[0].contested:
+                    self._settle(state, i, options)
+            elif end < len(self.lines) or self._complete(state):
+                return cost
+            if options:
+                option = options[0]
+                if len(options) > 1:
+                    choices.append(_Choice(i, cost, option, options[1:]))
+            else:
+                if record and i > self.stuck:
+                    self.stuck, self.stuck_state = i, state
+                while choices and not choices[-1].others:
+                    choices.pop()
+                # Backtracking far is exponential and never what rescues a
+                # reading: the cause of a dead end is close to it.
+                if not choices or choices[-1].index < i - _BACKTRACK:
+                    return None
+                choice = choices[-1]
+                i, cost = choice.index, choice.cost
+                option = choice.taken = choice.others.pop(0)
+                if record:
+                    self._forget(i)
+            if record and option.alarm:
+                better = self._revisit(choices, i, option, cost + option.penalty)
+                if better is not None:
+                    choice, option = better
+                    del choices[choices.index(choice) + 1 :]
+                    i, cost = choice.index, choice.cost
+                    self._forget(i)
+                elif option.penalty >= _W_MISFIT and not (option.text or option.unknown):
+                    # Every reading contradicts the schema here: none is certain.
+                    self.ambiguities.append(
+                        _Ambiguous(
+                            i,
+                            self.lines[i],
+                            option.state.top.pointer,
+                            [option.reading + ", where it contradicts the schema's other keywords"],
+                        )
+                    )
+            cost += option.penalty
+            if record:
+                self.cols[i] = option.col
+                for k in range(1, option.consumed):
+                    self.cols[i + k] = option.cont_col
+            i += option.consumed
+            state = option.state
+
+    def _forget(self, i: int) -> None:
+        """Drop what was noted about lines from i on, whose reading is being replaced."""
+        while self.ambiguities and self.ambiguities[-1].index >= i:
+            self.ambiguities.pop()
+
+    def _revisit(self, choices: list[_Choice], k: int, option: _Option, cost: int) -> tuple[_Choice, _Option] | None:
+        """A recent choice whose other reading avoids the cost paid at line k.
+
+        Readings are compared over the same lines, reaching a little past k so
+        that one cannot win by dying just out of sight.
+        """
+        horizon = min(len(self.lines), k + option.consumed + _LOOKAHEAD // 2)
+        future = self._run(option.state, k + option.consumed, horizon, budget=_LOOKAHEAD * 4, record=False)
+        if future is None:
+            return None  # the line has worse problems; backtracking will see to them
+        best: tuple[int, _Choice, _Option] | None = None
+        for choice in reversed(choices):
+            if choice.index < k - _LOOKAHEAD:
+                break
+            paid = cost + future - choice.cost
+            if (
+                choice.revised
+                or choice.taken.penalty < 0
+                or choice.taken.named
+                or self.revisions.get(choice.index, 0) >= _MAX_REVISIONS
+            ):
+                continue  # evidence for the reading taken is not overturned by a guess
+            for other in choice.others:
+                if other.text:
+                    continue
+                start = choice.index + other.consumed
+                other_cost = self._run(other.state, start, max(start, horizon), budget=_LOOKAHEAD * 4, record=False)
+                if other_cost is None:
+                    continue
+                gain = paid - other_cost - other.penalty
+                if gain > 0 and (best is None or gain > best[0]):
+                    best = (gain, choice, other)
+        if best is None:
+            return None
+        _, choice, other = best
+        self.revisions[choice.index] = self.revisions.get(choice.index, 0) + 1
+        choice.others.remove(other)
+        choice.others.append(choice.taken)
+        choice.taken = other
+        choice.revised = True
+        return choice, other
+
+    def _unknown(self, state: _State, line: _Line, i: int) -> list[tuple[tuple[int, int, int, int, int], _Option]]:
+        """A key no grammar knows, read as a vendor extension of the innermost object.
+
+        Real documents carry such keys without the `x-` prefix; only a line that
+        fits nowhere else is read so, never inside a block scalar's text, and
+        never a key that some OpenAPI object defines.
+        """
+        frame: _Frame | None = state.top
+        depth = 0
+        while frame is not None and (
+            frame.map_type is None or frame.map_type.free or frame.map_type.values is not None
+        ):
+            frame, depth = frame.parent, depth + 1
+        if frame is None or line.key is None or line.key in frame.keys or line.value is None or line.key in _KNOWN_KEYS:
+            return []  # a key the grammar knows belongs where the grammar has it
+        closed = self._close(state.top, depth)
+        if closed is None:
+            return []
+        found = self._entry(closed[0], line.key, _SPECS["any"], line.value, line, i)
+        reading = f"an unknown key of {frame.describe()}"
+        return [
+            (
+                (True, True, _W_MISFIT, _FREE_TIER + 1, depth),
+                o._replace(reading=reading, penalty=_W_MISFIT, alarm=True, unknown=True),
+            )
+            for o in found
+        ]
+
+    def _settle(self, state: _State, i: int, options: list[_Option]) -> None:
+        """Order contested readings of line i by how they hold up; note a tie.
+
+        Inside example data nothing says which of the open mappings a key
+        belongs to (and likewise for the cases _structural marks contested), so
+        readings are only told apart by what follows them; when that does not
+        tell them apart either, the block is ambiguous.
+        """
+        scored: list[tuple[int, int]] = []
+        for index, option in enumerate(options):
+            if not option.contested:
+                break
+            cost = self._lookahead(option, i)
+            if cost is not None:
+                scored.append((cost, index))
+        if not scored:
+            return
+        best = min(scored)
+        ties = [index for cost, index in scored if cost == best[0]]
+        if len(ties) > 1:
+            self.ambiguities.append(_Ambiguous(i, self.lines[i], state.top.pointer, [options[k].reading for k in ties]))
+        options.insert(0, options.pop(best[1]))
+
+    def _lookahead(self, option: _Option, i: int) -> int | None:
+        start = i + option.consumed
+        end = min(len(self.lines), start + _LOOKAHEAD)
+        cost = self._run(option.state, start, end, budget=_LOOKAHEAD * 4, record=False)
+        return None if cost is None else cost + option.penalty
+
+    def _complete(self, state: _State) -> bool:
+        if state.pending is not None and "any" not in state.pending.scalars:
+            return False
+        frame: _Frame | None = state.top
+        while frame is not None:
+            if not _closes(frame):
+                return False
+            frame = frame.parent
+        return True
+
+    # -- choices -------------------------------------------------------------
+
+    def _options(self, state: _State, i: int) -> list[_Option]:
+        """Every reading of line i in this state, most likely first."""
+        line = self.lines[i]
+        if state.text_col:
+            text = _Option(state._replace(text_lines=state.text_lines + 1), state.text_col, text=True)
+            # A block scalar has at least one line: dumpers write '' for an empty string.
+            if state.text_lines == 0 or line.text.startswith("#"):
+                return [text]
+            # The text of a block scalar ends at the first line the grammar can place.
+            structural = self._structural(state._replace(text_col=0, text_lines=0), i, in_text=True)
+            return [*structural, text._replace(penalty=_W_SWALLOWED if line.value else 0)]
+        if line.text.startswith("#"):
+            return [_Option(state, max(state.top.col, 0))]
+        if state.plain_col:
+            structural = self._structural(state._replace(plain_col=0), i, in_text=True)
+            if line.can_continue:
+                penalty = _W_SWALLOWED if line.value else 0
+                structural.append(_Option(state, state.plain_col, text=True, penalty=penalty))
+            return structural
+        if i == 0 and line.text == "---":
+            return [_Option(state, 0)]
+        return self._structural(state, i)
+
+    def _structural(self, state: _State, i: int, *, in_text: bool = False) -> list[_Option]:
+        """Readings of line i as a key or item of one of the open collections."""
+        line = self.lines[i]
+        if line.value is None:
+            return []
+        if state.pending is not None:
+            nested = self._nest(state, line, i)
+            if nested or "any" not in state.pending.scalars:
+                # Dumpers write `null`, never an empty value, so `key:` always nests.
+                return nested
+            state = state._replace(pending=None)
+        ranked: list[tuple[tuple[int, int, int, int, int], _Option]] = []
+        frame: _Frame | None = state.top
+        depth = 0
+        while frame is not None:
+            found: list[_Option] = []
+            rank = 0
+            data = False  # the value is free-form data
+            if line.item and frame.item_spec is not None:
+                closed = self._close(state.top, depth)
+                if closed is not None:
+                    found = self._item(closed[0], line.value, line, i, frame.col)
+                    rank = _FREE_TIER if frame.item_spec.text == "any" else 0
+            elif line.key is not None and frame.map_type is not None:
+                match = _accepts(frame, line.key)
+                closed = self._close(state.top, depth) if match is not None else None
+                if match is not None and closed is not None:
+                    spec, rank = match
+                    found = self._entry(closed[0], line.key, spec, line.value, line, i)
+                    # Content without grammar comes after content with it.
+                    data = line.value.kind == "empty" and spec.text == "any"
+            if found:
+                assert closed is not None
+                against = self._penalty(closed[0], rank, line, i)
+                penalty = closed[1] + against
+                free = rank == _FREE_TIER
+                alarm = closed[1] > 0 or against > 0
+                for option in found:
+                    ranked.append(
+                        (
+                            (free, data, penalty, rank, depth),
+                            option._replace(
+                                reading=f"part of {frame.describe()}",
+                                penalty=penalty,
+                                free=free,
+                                alarm=alarm,
+                                named=rank == 1,
+                                in_schema=closed[0].map_type is _MAP_TYPES["Schema"],
+                            ),
+                        )
+                    )
+            frame = frame.parent
+            depth += 1
+        if line.key is not None and not in_text and not any(r[0][3] == 0 for r in ranked):
+            ranked += self._unknown(state, line, i)
+        ranked.sort(key=lambda r: r[0])
+        options = [o for _, o in ranked]
+        nested_annotation = line.key in _OBJECT_LEVEL and line.value.kind == "empty"
+        if (
+            len(options) > 1
+            and options[1].free == options[0].free
+            and (
+                options[0].free
+                or line.item
+                or (
+                    nested_annotation
+                    and options[0].in_schema
+                    and options[1].in_schema
+                    and options[0].penalty == options[1].penalty
+                )
+            )
+        ):
+            # Which mapping a key of example data continues, which of two lists
+            # of the same kind an item continues, or which of two schemas an
+            # object-level annotation (xml, an object example) describes: only
+            # what follows tells.
+            options = [o._replace(contested=o.free == options[0].free) for o in options]
+        return options
+
+    def _penalty(self, frame: _Frame, rank: int, line: _Line, i: int) -> int:
+        """Evidence against (positive) or for (negative) putting a key into `frame`."""
+        key = line.key
+        if key is None or frame.map_type is None:
+            return 0
+        if pointer_join(frame.pointer, key) in self.targets:
+            return _W_POINTED
+        if rank == 1 and frame.styles and not frame.styles & _style(key):
+            # Names in one map follow one convention (PascalCase schemas,
+            # snake_case properties); a stranger fits worse.
+            return _W_CONVENTION
+        if frame.map_type is not _MAP_TYPES["Schema"]:
+            return 0
+        name = self._naming(key, line, i)
+        if name is not None and name == _squash(frame.pointer.rsplit("/", 1)[-1]):
+            # A schema's title (or XML name) repeats the name it is filed under.
+            return _W_NAMED
+        annotation = key in _ANNOTATIONS or key.startswith("x-")
+        if key == "$ref" and not frame.keys <= _ANNOTATIONS:
+            return _W_MISFIT  # a reference joins annotations, not a schema of its own
+        if "$ref" in frame.keys:
+            if not annotation:
+                return _W_MISFIT
+            if key in ("example", "examples", "default"):
+                # Beside a $ref, mostly the enclosing media type or parameter has these.
+                return _W_CONVENTION
+        wanted = _KEYWORD_TYPE.get(key)
+        if (
+            wanted
+            and frame.type_name
+            and frame.type_name != wanted
+            and not (wanted == "number" and frame.type_name == "integer")
+        ):
+            return _W_MISFIT
+        if key == "required" and line.value is not None and line.value.kind == "empty":
+            names = set(self._peek_items(i + 1))
+            if frame.props is not None and not names <= frame.props:
+                return _W_MISFIT
+        if not annotation and key != "discriminator" and not frame.keys.isdisjoint(_COMPOSITION):
+            # After allOf/anyOf/oneOf a schema takes annotations and little else.
+            return _W_MISFIT
+        if annotation and frame.type_name == "null" and not key.startswith("x-"):
+            return _W_MISFIT  # `type: 'null'` is the optional half of an anyOf, not described
+        if annotation and frame.role in _PARTS and frame.parent is not None:
+            # Annotations after a bare `items` schema or a bare part of
+            # allOf/anyOf/oneOf usually describe the owner, when the owner can
+            # still take them.
+            owner = frame.parent if frame.role == "items" else frame.parent.parent
+            bare = frame.keys <= _BARE
+            if bare and owner is not None and owner.map_type is not None and (key not in owner.keys):
+                return _W_CONVENTION
+        return 0
+
+    def _naming(self, key: str, line: _Line, i: int) -> str | None:
+        """The name a `title: X` or `xml: {name: X}` line gives, squashed for comparison."""
+        value = line.value
+        if key == "title" and value is not None and value.kind == "scalar":
+            return _squash(value.text)
+        if key == "xml" and i + 1 < len(self.lines) and self.lines[i + 1].key == "name":
+            after = self.lines[i + 1].value
+            if after is not None and after.kind == "scalar":
+                return _squash(after.text)
+        return None
+
+    def _peek_items(self, i: int) -> Iterable[str]:
+        while i < len(self.lines):
+            value = self.lines[i].value
+            if not self.lines[i].item or value is None or value.kind != "scalar":
+                return
+            yield value.text
+            i += 1
+
+    @staticmethod
+    def _close(top: _Frame, levels: int) -> tuple[_Frame, int] | None:
+        """Close the innermost `levels` frames: the frame left on top and the evidence
+        against closing them as they stand; None if one cannot close."""
+        frame = top
+        penalty = 0
+        for _ in range(levels):
+            if not _closes(frame):
+                return None
+            if frame.length == 1 and frame.role in _COMPOSITION and frame.item_spec is not None:
+                penalty += _W_CONVENTION  # composing a single schema is the exception
+            parent = frame.parent
+            assert parent is not None
+            if frame.role == "properties" and frame.map_type is not None:
+                parent = parent._replace(props=frame.keys)
+            frame = parent
+        return frame, penalty
+
+    # -- building options ----------------------------------------------------
+
+    def _nest(self, state: _State, line: _Line, i: int) -> list[_Option]:
+        """Start the nested value of a pending `key:` (or `-`) with this line."""
+        spec = state.pending
+        assert spec is not None and line.value is not None
+        col = state.pending_col + 2
+        if line.item:
+            if spec.sequence is None:
+                return []
+            seq = _Frame(state.top, col, state.pending_pointer, state.pending_role, item_spec=_SPECS[spec.sequence])
+            return self._item(seq, line.value, line, i, col)
+        if line.key is None or spec.mapping is None:
+            return []
+        frame = _Frame(state.top, col, state.pending_pointer, state.pending_role, map_type=_MAP_TYPES[spec.mapping])
+        match = _accepts(frame, line.key)
+        if match is None:
+            return []
+        return self._entry(frame, line.key, match[0], line.value, line, i)
+
+    def _entry(self, frame: _Frame, key: str, spec: _Spec, value: _Value, line: _Line, i: int) -> list[_Option]:
+        """Readings of `key: value` as an entry of the mapping `frame`."""
+        updated = frame._replace(keys=frame.keys | {key}, styles=frame.styles | _style(key))
+        if key == "type" and value.kind == "scalar" and frame.map_type is _MAP_TYPES["Schema"]:
+            updated = updated._replace(type_name=value.text)
+        pointer = pointer_join(frame.pointer, key)
+        return self._value(_State(updated), spec, value, line, i, frame.col, pointer, key)
+
+    def _item(self, seq: _Frame, value: _Value, line: _Line, i: int, col: int) -> list[_Option]:
+        """Readings of `- value` as the next item of the sequence `seq` (dash at `col`)."""
+        spec = seq.item_spec
+        assert spec is not None
+        pointer = pointer_join(seq.pointer, seq.length)
+        updated = seq._replace(length=seq.length + 1)
+        if value.kind == "item":
+            inner = _lex(line.number, value.text)
+            assert inner.value is not None
+            if inner.key is not None:
+                # `- key: ...` opens a mapping whose keys sit two columns right of the dash.
+                if spec.mapping is None:
+                    return []
+                frame = _Frame(updated, col + 2, pointer, seq.role, map_type=_MAP_TYPES[spec.mapping])
+                match = _accepts(frame, inner.key)
+                if match is None:
+                    return []
+                options = self._entry(frame, inner.key, match[0], inner.value, line, i)
+            else:
+                if spec.sequence is None:
+                    return []
+                nested = _Frame(updated, col + 2, pointer, seq.role, item_spec=_SPECS[spec.sequence])
+                options = self._item(nested, inner.value, line, i, col + 2)
+            return [o._replace(col=col) for o in options]
+        return self._value(_State(updated), spec, value, line, i, col, pointer, seq.role)
+
+    def _value(
+        self, state: _State, spec: _Spec, value: _Value, line: _Line, i: int, col: int, pointer: str, role: str
+    ) -> list[_Option]:
+        """Readings of an inline value (or of its absence) at a position of `spec`."""
+        kind = value.kind
+        if kind == "empty":
+            if spec.mapping is None and spec.sequence is None and "any" not in spec.scalars:
+                return []
+            return [
+                _Option(state._replace(pending=spec, pending_col=col, pending_pointer=pointer, pending_role=role), col)
+            ]
+        if kind == "block":
+            if not _scalar_fits(spec, "str", ""):
+                return []
+            return [_Option(state._replace(text_col=col + value.indent), col)]
+        if kind == "alias":
+            return [_Option(state, col)]
+        if kind == "flow":
+            wanted = spec.mapping if value.text[0] == "{" else spec.sequence
+            if wanted is None:
+                return []
+            return self._spanning(state, value, line, i, col)
+        if kind == "item" or not _scalar_fits(spec, value.scalar, value.text):
+            return []
+        if value.open_until:
+            return self._spanning(state, value, line, i, col)
+        if value.plain and not _TEXT_SCALARS.isdisjoint(spec.scalars):
+            # Only free text may run on; `type: object` cannot become `object and more`.
+            return [_Option(state._replace(plain_col=col + 2), col)]
+        return [_Option(state, col)]
+
+    def _spanning(self, state: _State, value: _Value, line: _Line, i: int, col: int) -> list[_Option]:
+        """A quoted scalar or flow collection left open: it takes lines until it closes."""
+        if not value.open_until:
+            return [_Option(state, col)]
+        depth, quote = 0, value.open_until
+        if value.open_until == "flow":
+            depth, quote = _flow_balance(value.text, 0, "")
+        k = i + 1
+        while k < len(self.lines):
+            body = self.lines[k].text
+            if value.open_until == "flow":
+                depth, quote = _flow_balance(body, depth, quote)
+                if depth <= 0 and not quote:
+                    break
+            elif _quoted_end(quote + body, 0) >= 0:
+                break
+            k += 1
+        if k >= len(self.lines):
+            return []
+        return [_Option(state, col, consumed=k - i + 1, cont_col=col + 2)]
+
+    def _stuck_error(self) -> GeneratorError:
+        i = min(max(self.stuck, 0), len(self.lines) - 1)
+        if i < 0:
+            return fail(self.file, None, "", "the YAML block is empty")
+        line = self.lines[i]
+        state = self.stuck_state
+        open_frames: list[str] = []
+        frame = state.top if state is not None else None
+        while frame is not None and frame.parent is not None:
+            open_frames.append(frame.describe())
+            frame = frame.parent
+        pointer = state.top.pointer if state is not None else ""
+        if self.stuck >= len(self.lines):
+            return fail(
+                self.file,
+                line.number,
+                pointer,
+                "the block ends inside an unfinished object: " + ", ".join(open_frames[:4]),
+            )
+        message = f"cannot place `{line.text}`: it fits none of the enclosing objects"
+        if open_frames:
+            message += " (" + ", ".join(open_frames[:6]) + ")"
+        return fail(self.file, line.number, pointer, message)
+
+
+def _style(name: str) -> int:
+    """Coarse naming convention of a key, as a bit: capitalised, lower-case or other."""
+    return 1 if name[:1].isupper() else 2 if name[:1].islower() else 4
+
+
+def _squash(name: str) -> str:
+    """A name without case or separators: `Grant Type` and `grant_type` agree."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _ref_targets(lines: Sequence[_Line]) -> frozenset[str]:
+    """JSON pointers of every local `$ref` (and discriminator mapping) in the block."""
+    targets: set[str] = set()
+    for i, line in enumerate(lines):
+        value = line.value
+        if value is None or line.key is None:
+            continue
+        text = value.text
+        if value.kind == "block" and i + 1 < len(lines):
+            text = lines[i + 1].text
+        if text.startswith("#/"):
+            targets.add(re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), text[1:]))
+    return frozenset(targets)
+
+
+def _accepts(frame: _Frame, key: str) -> tuple[_Spec, int] | None:
+    """The spec of `key` in the mapping `frame` and how strongly the grammar expects it."""
+    mt = frame.map_type
+    if mt is None or key in frame.keys:
+        return None
+    if mt.free:
+        return _SPECS["any"], _FREE_TIER
+    field = mt.fields.get(key)
+    if field is not None:
+        for present, excluded in _EXCLUSIVE.get(mt.name, ()):
+            if key == excluded and present in frame.keys:
+                return None
+        return _SPECS[field], 0
+    if key.startswith("x-") and mt.extensions:
+        return _SPECS["any"], 0
+    if mt.values is None:
+        return None
+    if mt.key_pattern is not None:
+        return (_SPECS[mt.values], 0) if mt.key_pattern.match(key) else None
+    return _SPECS[mt.values], 1
+
+
+def _closes(frame: _Frame) -> bool:
+    """Whether a frame may end as it stands."""
+    if frame.map_type is not None:
+        mandatory = _MANDATORY.get(frame.map_type.name)
+        if mandatory and "$ref" not in frame.keys:
+            return all(k in frame.keys for k in mandatory)
+    return True
+
+
+def _scalar_fits(spec: _Spec, kind: ScalarKind, text: str) -> bool:
+    for want in spec.scalars:
+        if want == "any" or (
+            kind != "null"
+            and (
+                want == "str"
+                or (want == "bool" and kind == "bool")
+                or (want == "int" and kind == "int")
+                or (want == "num" and kind in ("int", "float"))
+                or (want == "typename" and text in _JSON_TYPES)
+            )
+        ):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+def recover(lines: Sequence[str], *, file: str, first_line: int) -> str:
+    """Rebuild the structure of a flattened OpenAPI YAML document; return it as indented YAML text."""
+    kept = [(first_line + n, raw.strip()) for n, raw in enumerate(lines) if raw.strip()]
+    lexed = [_lex(number, text) for number, text in kept]
+    root = "OpenAPI"
+    for line in lexed:
+        if line.key in ("swagger", "openapi"):
+            root = "Swagger" if line.key == "swagger" else "OpenAPI"
+            break
+    parser = _Parser(lexed, file=file, root=root)
+    try:
+        cols = parser.parse()
+    except _Ambiguous as amb:
+        raise fail(
+            file, amb.line.number, amb.pointer, f"ambiguous: `{amb.line.text}` can be " + " or ".join(amb.readings)
+        ) from None
+    text = "".join(" " * max(col, 0) + line.text + "\n" for col, line in zip(cols, lexed, strict=True))
+    try:
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        number = lexed[mark.line].number if mark is not None and mark.line < len(lexed) else None
+        raise fail(file, number, "", f"the rebuilt block is not valid YAML: {exc}") from None
+    return text
+
+
+_METHODS: Final = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"})
+# Taken from the first document only; `tags` is also united by name.
+_FROM_FIRST: Final = ("openapi", "info", "servers", "security", "tags")
+
+
+def merge(documents: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Merge OpenAPI documents recovered from several pages into one.
+
+    `paths` (and `webhooks`) and every `components` section are united; the
+    same definition on two pages is fine, two different ones are an error
+    naming both pages.  `openapi`, `info`, `servers` and `security` come from
+    the first document; `tags` are united by name, the first definition winning.
+    """
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}  # JSON pointer → file that defined it
+
+    def unite(target: dict[str, Any], source: Mapping[str, Any], pointer: str, file: str) -> None:
+        for name, value in source.items():
+            where = pointer_join(pointer, name)
+            if name not in target:
+                target[name] = copy.deepcopy(value)
+                origin[where] = file
+            elif target[name] != value:
+                raise fail(file, None, where, f"defined differently in {origin[where]} and in {file}")
+
+    for number, (file, document) in enumerate(documents):
+        if number == 0:
+            for key in _FROM_FIRST:
+                if key in document:
+                    merged[key] = copy.deepcopy(document[key])
+        else:
+            names = {tag.get("name") for tag in merged.get("tags", []) if isinstance(tag, dict)}
+            for tag in document.get("tags", []) or []:
+                if isinstance(tag, dict) and tag.get("name") not in names:
+                    merged.setdefault("tags", []).append(copy.deepcopy(tag))
+                    names.add(tag.get("name"))
+        for section in ("paths", "webhooks"):
+            for path, item in (document.get(section) or {}).items():
+                pointer = pointer_join("", section, path)
+                target = merged.setdefault(section, {}).setdefault(path, {})
+                # Operations conflict one by one; a path's shared fields likewise.
+                unite(target, {k: v for k, v in item.items() if k in _METHODS}, pointer, file)
+                unite(target, {k: v for k, v in item.items() if k not in _METHODS}, pointer, file)
+        for kind, entries in (document.get("components") or {}).items():
+            target = merged.setdefault("components", {}).setdefault(kind, {})
+            unite(target, entries or {}, pointer_join("", "components", kind), file)
+        for key, value in document.items():
+            if key not in merged and key not in ("paths", "webhooks", "components", *_FROM_FIRST):
+                merged[key] = copy.deepcopy(value)
+    return merged

@@ -82,17 +82,83 @@ def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
     validator_class = OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator
     found: list[Diagnostic] = []
     places: dict[int, str] | None = None
+    defaults: _Defaults | None = None
     try:
-        for error in validator_class(doc.data).iter_errors():
+        for raw in validator_class(doc.data).iter_errors():
             if places is None:
-                places = _containers(doc.data)
-            pointer = _locate(doc.data, places, error)
-            found.append(_at(doc, pointer, _message(error)))
+                places, defaults = _containers(doc.data), _Defaults(doc.data)
+            error = _deepest(raw)
+            pointer = _pointer(error, places)
+            message = _message(error)
+            if pointer is None and not list(getattr(raw, "path", ())) and defaults is not None:
+                # A default the validator checked against its schema: it reports the value, not where it is.
+                expected = raw.validator_value if getattr(raw, "validator", None) == "type" else None
+                pointer = defaults.take(getattr(raw, "instance", None), expected)
+                message = f"default {message}" if pointer else message
+            if pointer is None:
+                pointer = _locate(doc.data, places, raw)
+            found.append(_at(doc, pointer, message))
             if len(found) >= MAX_REPORTED:
                 break
-    except Exception as exc:  # noqa: BLE001 - the validator's own failure is reported, never a traceback
+    except RecursionError:
+        found.append(_at(doc, "#", "the validator gave up: the document nests or refers too deeply"))
+    except Exception as exc:
         found.append(_at(doc, "#", f"the validator failed: {type(exc).__name__}: {exc}"[:500]))
     return sorted(set(found), key=lambda d: (d.line or 0, d.pointer, d.message))
+
+
+def _deepest(error: Any) -> Any:
+    """For a oneOf/anyOf failure, the alternative's error that says most: "0 is not of type 'boolean'"."""
+    for _ in range(50):
+        context = getattr(error, "context", None)
+        if not context:
+            break
+        # The Reference Object alternative ("'$ref' is a required property") is never what the author meant;
+        # otherwise the deepest error is the most specific one.
+        error = max(context, key=lambda e: ("'$ref' is a required" not in str(e.message), len(e.absolute_path)))
+    return error
+
+
+def _pointer(error: Any, places: dict[int, str]) -> str | None:
+    """The error's pointer, found from the nearest error in its chain whose instance is a known container."""
+    suffix: list[str] = []
+    current = error
+    while current is not None:
+        instance = getattr(current, "instance", None)
+        if isinstance(instance, (dict, list)) and id(instance) in places:
+            return pointer_join(places[id(instance)], *suffix)
+        if getattr(current, "parent", None) is None:
+            return None
+        suffix = [str(p) for p in getattr(current, "relative_path", ())] + suffix
+        current = current.parent
+    return None
+
+
+class _Defaults:
+    """Every `default` in the document, in document order, handed out once each by value."""
+
+    def __init__(self, data: Any) -> None:
+        self.found: list[tuple[str, Any, Any]] = []
+        stack: list[tuple[Any, str]] = [(data, "#")]
+        while stack:
+            value, where = stack.pop()
+            if isinstance(value, dict):
+                if "default" in value:
+                    self.found.append((pointer_join(where, "default"), value["default"], value.get("type")))
+                stack.extend((v, pointer_join(where, k)) for k, v in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend((v, pointer_join(where, i)) for i, v in reversed(list(enumerate(value))))
+        self.used: set[str] = set()
+
+    def take(self, instance: Any, expected: Any) -> str | None:
+        # Several defaults often share a value ('null'); the one whose schema declares the type the error
+        # names is the one that failed, else one without a declared type (a $ref or allOf).
+        for wanted in (lambda t: t == expected, lambda t: t is None, lambda t: True):
+            for pointer, value, kind in self.found:
+                if pointer not in self.used and _same(value, instance) and wanted(kind):
+                    self.used.add(pointer)
+                    return pointer
+        return None
 
 
 def _message(error: Any) -> str:
@@ -119,7 +185,7 @@ def _locate(data: Any, places: dict[int, str], error: Any) -> str:
     # Errors from the keyword validators carry a path relative to the object they checked, not to the
     # document; find that object by following the relative path from each container that leads to the
     # same instance.
-    path = [str(p) for p in getattr(error, "absolute_path", None) or getattr(error, "path", ())]
+    path = [str(p) for p in getattr(error, "absolute_path", None) or getattr(error, "path", None) or ()]
     instance = getattr(error, "instance", None)
     if isinstance(instance, (dict, list)) and id(instance) in places:
         return places[id(instance)]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import GeneratorError, fail
+from .errors import fail
 
 LOCK_WAIT_SECONDS = 30.0
 
@@ -25,9 +25,11 @@ class Manifest:
 
     inputs: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # sha256 per kind of input: spec, templates, config, ...
 
     def dumps(self) -> str:
-        return json.dumps({"inputs": self.inputs, "files": self.files}, indent=2, sort_keys=True) + "\n"
+        data = {"inputs": self.inputs, "sources": self.sources, "files": self.files}
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
+    skipped: bool = False  # the manifest showed the inputs unchanged: nothing was rendered or touched
 
 
 def sha256(data: bytes) -> str:
@@ -48,7 +51,11 @@ def manifest_path(out: Path, package: str) -> Path:
 def read_manifest(out: Path, package: str) -> Manifest:
     try:
         raw = json.loads(manifest_path(out, package).read_text("utf-8"))
-        return Manifest(str(raw.get("inputs", "")), {str(k): str(v) for k, v in raw.get("files", {}).items()})
+        return Manifest(
+            str(raw.get("inputs", "")),
+            {str(k): str(v) for k, v in raw.get("files", {}).items()},
+            {str(k): str(v) for k, v in raw.get("sources", {}).items()},
+        )
     except (OSError, ValueError, AttributeError):
         return Manifest()
 
@@ -66,7 +73,9 @@ def locked(out: Path, package: str) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise fail(str(out / package), None, "", "another generator run holds this output; try again when it ends") from None
+                    raise fail(
+                        str(out / package), None, "", "another generator run holds this output; try again when it ends"
+                    ) from None
                 time.sleep(0.1)
         try:
             yield
@@ -78,26 +87,30 @@ def safe_relative(out: Path, relative: str) -> Path:
     """The path of a generated file, refused if it could leave the output folder."""
     pure = PurePosixPath(relative)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or any(p in ("", ".") for p in pure.parts):
-        raise fail(str(out), None, "", f"refusing to write {relative!r}: it is not a plain path inside the output folder")
+        raise fail(
+            str(out), None, "", f"refusing to write {relative!r}: it is not a plain path inside the output folder"
+        )
     return out.joinpath(*pure.parts)
 
 
-def write(out: Path, files: dict[str, str], *, package: str, inputs: str) -> WriteReport:
+def write(
+    out: Path, files: dict[str, str], *, package: str, inputs: str, sources: dict[str, str] | None = None
+) -> WriteReport:
     """Make `out` hold exactly `files` for this package: changed files rewritten, stale owned files removed,
     foreign files and unchanged files (with their mtimes) left alone."""
     with locked(out, package):
-        return _write(out, files, package=package, inputs=inputs)
+        return _write(out, files, package=package, inputs=inputs, sources=sources or {})
 
 
-def _write(out: Path, files: dict[str, str], *, package: str, inputs: str) -> WriteReport:
+def _write(out: Path, files: dict[str, str], *, package: str, inputs: str, sources: dict[str, str]) -> WriteReport:
     recover_interrupted(out, package)
     _refuse_escaping_links(out, package)
     encoded = {path: text.encode("utf-8") for path, text in files.items()}
-    new = Manifest(inputs, {path: sha256(data) for path, data in sorted(encoded.items())})
+    new = Manifest(inputs, {path: sha256(data) for path, data in sorted(encoded.items())}, dict(sources))
     old = read_manifest(out, package)
-    current = {path: _digest(safe_relative(out, path)) for path in encoded}
+    current = {path: file_digest(safe_relative(out, path)) for path in encoded}
     changed = sorted(p for p, data in encoded.items() if current[p] != new.files[p])
-    stale = sorted(p for p in old.files if p not in encoded and _digest(safe_relative(out, p)) == old.files[p])
+    stale = sorted(p for p in old.files if p not in encoded and file_digest(safe_relative(out, p)) == old.files[p])
     if not changed and not stale:
         if old != new:
             _atomic_file(manifest_path(out, package), new.dumps().encode())
@@ -116,7 +129,8 @@ def _write(out: Path, files: dict[str, str], *, package: str, inputs: str) -> Wr
     return WriteReport(tuple(changed), tuple(stale), len(encoded) - len(changed))
 
 
-def _digest(path: Path) -> str | None:
+def file_digest(path: Path) -> str | None:
+    """The sha256 of a regular file, or None when there is none (missing, a folder, a symlink)."""
     try:
         return sha256(path.read_bytes()) if path.is_file() and not path.is_symlink() else None
     except OSError:
@@ -144,13 +158,13 @@ def _swap_package(out: Path, package: str, files: dict[str, bytes], *, stale: li
             # Files this run does not produce stay: foreign ones always, owned ones unless stale.
             for entry in sorted(live.rglob("*")):
                 relative = entry.relative_to(out).as_posix()
-                if entry.is_dir() and not entry.is_symlink() or relative in files or relative in stale:
+                if (entry.is_dir() and not entry.is_symlink()) or relative in files or relative in stale:
                     continue
                 _link_or_copy(entry, staging / entry.relative_to(live))
         for relative, data in files.items():
             destination = staging.joinpath(*PurePosixPath(relative).parts[1:])
             existing = out / relative
-            if _digest(existing) == sha256(data):
+            if file_digest(existing) == sha256(data):
                 _link_or_copy(existing, destination)  # keeps the file's mtime: it did not change
             else:
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -176,6 +190,11 @@ def _link_or_copy(source: Path, destination: Path) -> None:
         os.link(source, destination, follow_symlinks=False)
     except OSError:
         shutil.copy2(source, destination, follow_symlinks=False)
+
+
+def write_text(path: Path, text: str) -> None:
+    """One file, replaced atomically (for `recover -o`): a reader never sees it half written."""
+    _atomic_file(path, text.encode("utf-8"))
 
 
 def _atomic_file(path: Path, data: bytes) -> None:

@@ -25,7 +25,7 @@ CASES = {
         "points to nothing",
     ),
     "swagger2.yaml": (1, "#/swagger", "only OpenAPI 3.0.x and 3.1.x are supported"),
-    "wrong-type.yaml": (12, "#/components/schemas/Pet/properties/name/type", "5 is not valid"),
+    "wrong-type.yaml": (12, "#/components/schemas/Pet/properties/name/type", "5 is not one of"),
     "no-yaml-block.md": (None, "#", "no ```yaml or ```json block"),
 }
 

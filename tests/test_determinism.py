@@ -36,7 +36,7 @@ def test_output_has_no_timestamp_and_names_spec_and_generator() -> None:
     assert "spec sha256: " in header[1]
     import hashlib
 
-    digest = hashlib.sha256((REPO / "spec" / "thymia.openapi.yaml").read_bytes()).hexdigest()
+    digest = hashlib.sha256((REPO / "spec" / "thymia.docs.md").read_bytes()).hexdigest()
     for path in (REPO / "generated" / "thymia_client").glob("*.py"):
         text = path.read_text("utf-8")
         assert digest in text.splitlines()[1], path.name

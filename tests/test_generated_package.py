@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import thymia_client
+
 from tests.conftest import GENERATED
 
 PACKAGE = GENERATED / "thymia_client"

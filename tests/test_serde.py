@@ -15,10 +15,10 @@ from tests.conftest import REPO
 sys.path.insert(0, str(REPO / "tests" / "snapshots" / "features"))
 sys.path.insert(0, str(REPO / "tests" / "snapshots" / "nullable"))
 
-import features.models as fm  # noqa: E402
-import nullable.models as nm  # noqa: E402
-from nullable import NULL  # noqa: E402
-from thymia_client import models as tm  # noqa: E402
+import features.models as fm
+import nullable.models as nm
+from nullable import NULL
+from thymia_client import models as tm
 
 SEED_BODY = {
     "user": {"userLabel": "a1f5c3d9-7b2e-4f8a-9c3d-2e7f1b6a4d8e", "dateOfBirth": "1985-04-12", "birthSex": "MALE"},
@@ -106,7 +106,7 @@ def test_nested_lists_maps_enums_dates_and_recursion() -> None:
     assert pet.colors == [fm.Color.DARK_BLUE, fm.Color.LIGHT_GREEN, fm.Color.FIELD_2TONE]
     assert pet.owner is not None and pet.owner.address is not None
     assert pet.owner.address.post_code == "LS1"
-    assert pet.last_seen_at == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    assert pet.last_seen_at == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     assert pet.to_dict() == data
     tree = {"value": 1, "children": [{"value": 2, "children": [{"value": 3}]}, {"value": 4}]}
     node = fm.TreeNode.from_dict(tree)

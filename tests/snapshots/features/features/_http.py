@@ -4,14 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+import base64
 import email.utils
 import httpx
 import json
 import os
 import random
+import re
 import time
 from ._serde import DecodeError, decode, encode
 from .errors import (
@@ -28,16 +31,23 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
-# A server asking for a longer pause than this is not waited for.
+# A server asking for a longer pause than this gets this long: a client must never hang on a header.
 MAX_RETRY_AFTER = 60.0
-# Retried for any method: the request was refused or never processed.
+# Retried for any method: the server says it did not process the request.
 RETRY_ALWAYS = frozenset({408, 429, 503})
-# Retried only when repeating the request is harmless.
+# Retried only when repeating the request is harmless: the server may have acted on it.
 RETRY_IDEMPOTENT = frozenset({409, 500, 502, 504})
+# Failures before any byte of the request reached the server: safe to repeat for every method. A reset or
+# timeout while waiting for the answer may follow a processed request, so only idempotent calls repeat then.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_SECONDS = re.compile(r"\s*\d+(\.\d+)?\s*")
 
 
 class Omit:
     """Marks a keyword argument the caller did not give."""
+
+    def __repr__(self) -> str:
+        return "Omit()"
 
 
 @dataclass(frozen=True)
@@ -57,12 +67,17 @@ class RawResponse(Generic[T]):
 
     @property
     def content(self) -> bytes:
+        """The raw body."""
         return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        return self.http_response.text
 
 
 @dataclass(frozen=True)
 class Credential:
-    """Where the credential goes. Its value lives on the client and never in a repr."""
+    """Where the credential goes. Its value lives on the sender and never in a repr."""
 
     kind: str  # "api_key", "bearer" or "basic"
     location: str  # "header", "query" or "cookie"
@@ -76,20 +91,22 @@ class Call:
     method: str
     path: str
     idempotent: bool
-    params: Mapping[str, Any]
-    headers: Mapping[str, str]
-    cookies: Mapping[str, str]
+    params: Sequence[tuple[str, str]] = ()
+    headers: Mapping[str, str | None] = field(default_factory=dict)
+    cookies: Mapping[str, str | None] = field(default_factory=dict)
     json_body: Any = None
     form: Mapping[str, Any] | None = None
-    files: Mapping[str, Any] | None = None
+    files: Sequence[tuple[str, Any]] | None = None
     content: bytes | None = None
     content_type: str | None = None
     timeout: float | httpx.Timeout | None | Omit = Omit()
     max_retries: int | Omit = Omit()
+    extra_headers: Mapping[str, str] | None = None
 
 
 def resolve_credential(value: str | None, env_var: str) -> str | None:
-    return value if value is not None else os.environ.get(env_var) or None
+    """The argument, else the environment variable; an empty value counts as none."""
+    return value if value else os.environ.get(env_var) or None
 
 
 def build_request(
@@ -101,78 +118,95 @@ def build_request(
     secret: str | None,
     timeout: float | httpx.Timeout | None,
 ) -> httpx.Request:
-    params = {k: encode(v) for k, v in call.params.items() if v is not None}
+    params: list[tuple[str, str | int | float | bool | None]] = list(call.params)
     headers = {k: v for k, v in call.headers.items() if v is not None}
-    cookies = dict(call.cookies)
+    cookies = {k: v for k, v in call.cookies.items() if v is not None}
     if credential is not None and secret is not None:
         if credential.kind == "bearer":
-            headers["Authorization"] = f"Bearer {secret}"
+            headers["Authorization"] = "Bearer " + secret
         elif credential.kind == "basic":
-            headers["Authorization"] = httpx.BasicAuth(
-                *secret.split(":", 1)
-            )._auth_header  # noqa: SLF001
+            headers["Authorization"] = "Basic " + base64.b64encode(secret.encode("utf-8")).decode(
+                "ascii"
+            )
         elif credential.location == "query":
-            params[credential.name] = secret
+            params.append((credential.name, secret))
         elif credential.location == "cookie":
             cookies[credential.name] = secret
         else:
             headers[credential.name] = secret
     if call.content_type is not None and call.files is None:
         headers["Content-Type"] = call.content_type
-    extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
+    headers.update(call.extra_headers or {})
+    body = call.content
+    if call.json_body is not None:
+        body = json.dumps(encode(call.json_body), separators=(",", ":")).encode("utf-8")
     return client.build_request(
         call.method,
         base_url + call.path,
         params=params,
         headers=headers,
         cookies=cookies or None,
-        content=(
-            json.dumps(encode(call.json_body)).encode()
-            if call.json_body is not None
-            else call.content
-        ),
+        content=body,
         data=call.form,
         files=call.files,
-        extensions=extensions,
+        extensions={"timeout": httpx.Timeout(timeout).as_dict()},
     )
 
 
 def retry_delay(
-    attempt: int, headers: Mapping[str, str] | None, *, now: Callable[[], float] = time.time
+    attempt: int,
+    headers: Mapping[str, str] | None,
+    *,
+    now: Callable[[], float] = time.time,
+    jitter: Callable[[], float] = random.random,
 ) -> float:
     """Seconds to wait before retry number `attempt` (0-based): the server's word, else backoff with jitter."""
-    asked = _retry_after(headers, now) if headers is not None else None
+    asked = retry_after(headers, now=now) if headers is not None else None
     if asked is not None:
         return asked
     delay: float = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
-    return delay * (1 - 0.25 * random.random())
+    # Up to a quarter less, so that clients failed by one outage do not all come back at the same instant.
+    return delay * (1 - 0.25 * jitter())
 
 
-def _retry_after(headers: Mapping[str, str], now: Callable[[], float]) -> float | None:
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        raw = headers.get(name)
-        if raw is None:
-            continue
-        try:
-            seconds = float(raw) * scale
-        except ValueError:
-            parsed = email.utils.parsedate_tz(raw)
-            if parsed is None:
-                continue
-            seconds = email.utils.mktime_tz(parsed) - now()
-        if seconds != seconds or seconds < 0:  # NaN or in the past
-            return 0.0 if seconds == seconds else None
-        return min(seconds, MAX_RETRY_AFTER)
-    return None
+def retry_after(
+    headers: Mapping[str, str], *, now: Callable[[], float] = time.time
+) -> float | None:
+    """The pause a `retry-after-ms` or `Retry-After` header asks for, capped; None when absent or unreadable."""
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None and _SECONDS.fullmatch(milliseconds):
+        return min(float(milliseconds) / 1000.0, MAX_RETRY_AFTER)
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    if _SECONDS.fullmatch(raw):
+        return min(float(raw), MAX_RETRY_AFTER)
+    parsed = email.utils.parsedate_tz(raw)
+    if parsed is None:
+        return None  # negative numbers and garbage alike: fall back to backoff
+    # A date already past asks for no pause at all.
+    return min(max(email.utils.mktime_tz(parsed) - now(), 0.0), MAX_RETRY_AFTER)
 
 
 def should_retry(status: int, *, idempotent: bool) -> bool:
     return status in RETRY_ALWAYS or (idempotent and status in RETRY_IDEMPOTENT)
 
 
-def parse(response: httpx.Response, kind: str, hint: Any) -> Any:
-    """The response body as the declared type; a body that does not match raises with the raw response."""
-    if kind == "none":
+def _declared(table: Mapping[str, T], status: int) -> T | None:
+    """The entry for a status: exact code, then its class (`2XX`), then `DEFAULT`."""
+    for key in (str(status), f"{status // 100}XX", "DEFAULT"):
+        if key in table:
+            return table[key]
+    return None
+
+
+def parse(response: httpx.Response, responses: Mapping[str, tuple[str, Any]]) -> Any:
+    """The body as the type declared for its status; a body that does not match raises with the raw response."""
+    declared = _declared(responses, response.status_code)
+    if declared is None:
+        declared = next(iter(responses.values()), ("none", None))
+    kind, hint = declared
+    if kind == "none" or response.status_code == 204:
         return None
     if kind == "bytes":
         return response.content
@@ -181,18 +215,13 @@ def parse(response: httpx.Response, kind: str, hint: Any) -> Any:
     try:
         return decode(hint, response.json())
     except (ValueError, DecodeError) as exc:
-        raise ResponseValidationError(
-            f"the {response.status_code} response does not match its declared type: {exc}",
-            response=response,
-        ) from None
+        message = f"the {response.status_code} response does not match its declared type: {exc}"
+        raise ResponseValidationError(message, response=response) from None
 
 
 def status_error(response: httpx.Response, errors: Mapping[str, Any]) -> ApiStatusError:
-    hint = (
-        errors.get(str(response.status_code))
-        or errors.get(f"{response.status_code // 100}XX")
-        or errors.get("DEFAULT")
-    )
+    """The error for a non-success answer, its body parsed into the documented model when it fits."""
+    hint = _declared(errors, response.status_code)
     parsed: Any = None
     try:
         body = response.json()
@@ -206,6 +235,9 @@ def status_error(response: httpx.Response, errors: Mapping[str, Any]) -> ApiStat
     message = (
         f"{response.request.method} {response.request.url.path} answered {response.status_code}"
     )
+    excerpt = " ".join(response.text.split())[:200] if response.content else ""
+    if excerpt:
+        message += ": " + excerpt
     return for_status(response.status_code)(message, response=response, parsed=parsed)
 
 
@@ -229,13 +261,16 @@ class SyncSender:
         self.max_retries = max_retries
         self.credential = credential
         self._secret = secret
+        # Seams for tests: the pause, the wall clock (HTTP-date Retry-After) and the jitter.
         self._sleep = sleep
+        self._now: Callable[[], float] = time.time
+        self._random: Callable[[], float] = random.random
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def send(
-        self, call: Call, *, kind: str, hint: Any, errors: Mapping[str, Any]
+        self, call: Call, *, responses: Mapping[str, tuple[str, Any]], errors: Mapping[str, Any]
     ) -> RawResponse[Any]:
         timeout = self.timeout if isinstance(call.timeout, Omit) else call.timeout
         retries = self.max_retries if isinstance(call.max_retries, Omit) else call.max_retries
@@ -252,25 +287,29 @@ class SyncSender:
             try:
                 response = self.http.send(request)
                 response.read()
-            except httpx.TimeoutException as exc:
-                if attempt < retries:
-                    self._pause(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise ApiTimeoutError(f"{call.method} {call.path} timed out") from exc
             except httpx.TransportError as exc:
-                if attempt < retries:
-                    self._pause(retry_delay(attempt, None))
+                if attempt < retries and (call.idempotent or isinstance(exc, NOT_SENT)):
+                    self._pause(self._delay(attempt, None))
                     attempt += 1
                     continue
-                raise ApiConnectionError(f"{call.method} {call.path} failed: {exc}") from exc
+                if isinstance(exc, httpx.TimeoutException):
+                    raise ApiTimeoutError(
+                        f"{call.method} {call.path} timed out ({type(exc).__name__})"
+                    ) from exc
+                raise ApiConnectionError(
+                    f"{call.method} {call.path} failed: {type(exc).__name__}: {exc}"
+                ) from exc
             if response.is_success:
-                return RawResponse(response, parse(response, kind, hint))
+                return RawResponse(response, parse(response, responses))
             if attempt < retries and should_retry(response.status_code, idempotent=call.idempotent):
-                self._pause(retry_delay(attempt, response.headers))
+                response.close()
+                self._pause(self._delay(attempt, response.headers))
                 attempt += 1
                 continue
             raise status_error(response, errors)
+
+    def _delay(self, attempt: int, headers: Mapping[str, str] | None) -> float:
+        return retry_delay(attempt, headers, now=self._now, jitter=self._random)
 
     def _pause(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -299,13 +338,16 @@ class AsyncSender:
         self.max_retries = max_retries
         self.credential = credential
         self._secret = secret
+        # Seams for tests: the pause, the wall clock (HTTP-date Retry-After) and the jitter.
         self._sleep = sleep
+        self._now: Callable[[], float] = time.time
+        self._random: Callable[[], float] = random.random
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     async def send(
-        self, call: Call, *, kind: str, hint: Any, errors: Mapping[str, Any]
+        self, call: Call, *, responses: Mapping[str, tuple[str, Any]], errors: Mapping[str, Any]
     ) -> RawResponse[Any]:
         timeout = self.timeout if isinstance(call.timeout, Omit) else call.timeout
         retries = self.max_retries if isinstance(call.max_retries, Omit) else call.max_retries
@@ -322,29 +364,35 @@ class AsyncSender:
             try:
                 response = await self.http.send(request)
                 await response.aread()
-            except httpx.TimeoutException as exc:
-                if attempt < retries:
-                    await self._pause(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise ApiTimeoutError(f"{call.method} {call.path} timed out") from exc
             except httpx.TransportError as exc:
-                if attempt < retries:
-                    await self._pause(retry_delay(attempt, None))
+                if attempt < retries and (call.idempotent or isinstance(exc, NOT_SENT)):
+                    await self._pause(self._delay(attempt, None))
                     attempt += 1
                     continue
-                raise ApiConnectionError(f"{call.method} {call.path} failed: {exc}") from exc
+                if isinstance(exc, httpx.TimeoutException):
+                    raise ApiTimeoutError(
+                        f"{call.method} {call.path} timed out ({type(exc).__name__})"
+                    ) from exc
+                raise ApiConnectionError(
+                    f"{call.method} {call.path} failed: {type(exc).__name__}: {exc}"
+                ) from exc
             if response.is_success:
-                return RawResponse(response, parse(response, kind, hint))
+                return RawResponse(response, parse(response, responses))
             if attempt < retries and should_retry(response.status_code, idempotent=call.idempotent):
-                await self._pause(retry_delay(attempt, response.headers))
+                await response.aclose()
+                await self._pause(self._delay(attempt, response.headers))
                 attempt += 1
                 continue
             raise status_error(response, errors)
 
+    def _delay(self, attempt: int, headers: Mapping[str, str] | None) -> float:
+        return retry_delay(attempt, headers, now=self._now, jitter=self._random)
+
     async def _pause(self, seconds: float) -> None:
         if self._sleep is not None:
-            await self._sleep(seconds)
+            result = self._sleep(seconds)
+            if hasattr(result, "__await__"):
+                await result
         else:
             import asyncio
 
@@ -353,51 +401,103 @@ class AsyncSender:
 
 def path_segment(value: Any) -> str:
     """A path parameter as one URL-quoted segment: it can never add a `/`, `?` or `#` to the path."""
-    from urllib.parse import quote
+    return quote(_text(encode(value)), safe="")
 
-    return quote(str(encode(value)), safe="")
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k},{_text(v)}" for k, v in value.items())
+    return str(value)
 
 
 def header_value(value: Any) -> str | None:
+    """A header or cookie parameter's text (`simple` style: lists joined by commas)."""
+    return None if value is None else _text(encode(value))
+
+
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def query(
+    name: str, value: Any, *, style: str = "form", explode: bool = True
+) -> list[tuple[str, str]]:
+    """A query parameter's pairs, serialized by its OpenAPI style; nothing at all when it is None."""
     if value is None:
-        return None
+        return []
     encoded = encode(value)
-    if isinstance(encoded, bool):
-        return "true" if encoded else "false"
-    return ",".join(map(str, encoded)) if isinstance(encoded, list) else str(encoded)
+    if isinstance(encoded, dict):
+        items = [(str(k), v) for k, v in encoded.items() if v is not None]
+        if style == "deepObject":
+            return [(f"{name}[{k}]", _text(v)) for k, v in items]
+        if explode:
+            return [(k, _text(v)) for k, v in items]
+        return [(name, ",".join(f"{k},{_text(v)}" for k, v in items))]
+    if isinstance(encoded, list):
+        if explode:
+            return [(name, _text(item)) for item in encoded if item is not None]
+        return [(name, _DELIMITERS.get(style, ",").join(_text(item) for item in encoded))]
+    return [(name, _text(encoded))]
 
 
-def csv(value: Any) -> str | None:
-    """An array query parameter with `explode: false`: one comma-separated value."""
-    if value is None:
-        return None
-    encoded = encode(value)
-    return ",".join(map(str, encoded)) if isinstance(encoded, list) else str(encoded)
-
-
-def form_fields(value: Any, *, files: bool = True) -> dict[str, Any]:
-    """A form body's fields; with `files=False`, without the file parts."""
+def form_fields(value: Any) -> dict[str, Any]:
+    """A urlencoded form body's fields as text; a list repeats its field."""
     data = value if isinstance(value, Mapping) else encode(value)
     if not isinstance(data, Mapping):
         return {}
-    return {k: encode(v) for k, v in data.items() if v is not None and (files or not _is_file(v))}
+    return {k: _form_text(v) for k, v in data.items() if v is not None}
 
 
-def file_fields(value: Any) -> dict[str, Any]:
-    """A multipart body's file parts (bytes or open files)."""
-    data = value if isinstance(value, Mapping) else encode(value)
+def _form_text(value: Any) -> Any:
+    encoded = encode(value)
+    if isinstance(encoded, list):
+        return [_form_text(item) for item in encoded]
+    if isinstance(encoded, dict):
+        return json.dumps(encoded)
+    return _text(encoded)
+
+
+def multipart_fields(value: Any) -> list[tuple[str, Any]]:
+    """A multipart body's parts: files (bytes, open files or (name, content, type) tuples) as they are, every
+    other field as a part without a file name; a list is one part per item."""
+    data = value if isinstance(value, Mapping) else _shallow(value)
     if not isinstance(data, Mapping):
-        return {}
-    return {k: v for k, v in data.items() if _is_file(v)}
+        return []
+    parts: list[tuple[str, Any]] = []
+    for key, item in data.items():
+        for one in item if isinstance(item, list) else [item]:
+            if one is None:
+                continue
+            parts.append((key, one if _is_file(one) else (None, _form_text(one))))
+    return parts
+
+
+def _shallow(value: Any) -> Any:
+    """A model's wire-named fields without encoding them, so that file objects survive."""
+    if hasattr(value, "to_dict") and hasattr(value, "__dataclass_fields__"):
+        return {
+            f.metadata.get("wire", name): getattr(value, name)
+            for name, f in value.__dataclass_fields__.items()
+        }
+    return value
 
 
 def _is_file(value: Any) -> bool:
-    return (
-        isinstance(value, (bytes, bytearray)) or hasattr(value, "read") or isinstance(value, tuple)
-    )
+    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
 
 
 def raw_content(value: Any) -> bytes | None:
+    """A raw body: text is sent as UTF-8, bytes and file contents as they are."""
     if value is None:
         return None
-    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if hasattr(value, "read"):
+        data = value.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, bytearray, memoryview)):
+        return b"".join(value)
+    return bytes(value)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TypeAlias
 from uuid import UUID
-from ._serde import Model
+from ._serde import Model as _Model
 
 
 class Color(str, Enum):
@@ -28,24 +28,24 @@ class Kind(str, Enum):
 
 
 @dataclass(kw_only=True)
-class Address(Model):
+class Address(_Model):
     street: str | None = None
     post_code: str | None = field(default=None, metadata={"wire": "postCode"})
 
 
 @dataclass(kw_only=True)
-class Owner(Model):
+class Owner(_Model):
     name: str | None = None
     address: Address | None = None
 
 
 @dataclass(kw_only=True)
-class Circle(Model):
+class Circle(_Model):
     radius: float
 
 
 @dataclass(kw_only=True)
-class Square(Model):
+class Square(_Model):
     side: float
 
 
@@ -53,7 +53,7 @@ IdOrName: TypeAlias = int | str
 
 
 @dataclass(kw_only=True)
-class Animal(Model):
+class Animal(_Model):
     species: str
 
 
@@ -63,13 +63,13 @@ class Cat(Animal):
 
 
 @dataclass(kw_only=True)
-class TreeNode(Model):
+class TreeNode(_Model):
     value: int
     children: list[TreeNode] | None = None
 
 
 @dataclass(kw_only=True)
-class Awkward(Model):
+class Awkward(_Model):
     """Property names that are not Python identifiers."""
 
     from_: str | None = field(default=None, metadata={"wire": "from"})
@@ -83,7 +83,7 @@ class Awkward(Model):
 
 
 @dataclass(kw_only=True)
-class Pet(Model):
+class Pet(_Model):
     """A pet with every kind of field."""
 
     id: UUID

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
-from ._serde import Model
+from ._serde import Model as _Model
 
 
 @dataclass(kw_only=True)
-class Person(Model):
+class Person(_Model):
     name: str | None = None
 
 
 @dataclass(kw_only=True)
-class Profile(Model):
+class Profile(_Model):
     handle: str
     bio: str | None = None
     age: int | None = None

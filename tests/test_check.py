@@ -1,0 +1,135 @@
+"""`python -m generator check`: 0 when the output is exactly what the spec produces; otherwise 1, a diff naming
+each file, and the one command that fixes it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "tests" / "specs" / "diff" / "base.yaml"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("generated")
+    shutil.copy(BASE, project / "spec.yaml")
+    assert main(_args("generate", project)) == 0
+    return project
+
+
+@pytest.fixture
+def project(generated: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(generated, copy)
+    return copy
+
+
+def _args(command: str, project: Path) -> list[str]:
+    return [command, "--spec", str(project / "spec.yaml"), "--out", str(project / "out"), "--package", "petstore"]
+
+
+def _check(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(_args("check", project))
+    return code, capsys.readouterr().out
+
+
+def _fix(report: str, project: Path) -> None:
+    """Run the report's fix line, as a user would paste it, and expect a clean check afterwards."""
+    fix = next(line for line in report.splitlines() if line.startswith("fix: "))[5:]
+    fix = fix.replace("python -m generator", f"{shlex.quote(sys.executable)} -m generator")
+    subprocess.run(fix, shell=True, cwd=ROOT, check=True, capture_output=True)
+    assert main(_args("check", project)) == 0
+
+
+def test_a_clean_tree_passes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _check(project, capsys) == (0, "")
+
+
+def test_pycache_left_by_imports_is_not_drift(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = project / "out" / "petstore" / "__pycache__"
+    cache.mkdir()
+    (cache / "client.cpython-311.pyc").write_bytes(b"\0")
+    assert _check(project, capsys) == (0, "")
+
+
+def test_a_hand_edited_file_fails_with_a_diff(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client = project / "out" / "petstore" / "client.py"
+    client.write_text(client.read_text("utf-8").replace("class PetsResource:", "class PetsResource:  # mine"), "utf-8")
+    code, report = _check(project, capsys)
+    assert code == 1
+    assert f"hand-edited: {client}" in report
+    assert f"--- {client} (on disk)" in report and f"+++ {client} (from the spec)" in report
+    assert "-class PetsResource:  # mine" in report and "+class PetsResource:" in report
+    assert report.splitlines()[-1].startswith("fix: python -m generator generate --spec ")
+    _fix(report, project)
+
+
+def test_a_missing_file_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    errors = project / "out" / "petstore" / "errors.py"
+    errors.unlink()
+    code, report = _check(project, capsys)
+    assert code == 1 and f"missing: {errors}" in report
+    _fix(report, project)
+
+
+def test_an_extra_file_fails_and_the_fix_deletes_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    extra = project / "out" / "petstore" / "helpers.py"
+    extra.write_text("X = 1\n", "utf-8")
+    code, report = _check(project, capsys)
+    assert code == 1 and f"extra: {extra}" in report
+    assert f"fix: rm -- {extra} && python -m generator generate" in report
+    _fix(report, project)
+    assert not extra.exists()
+
+
+def test_a_stale_file_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = project / "out"
+    stale = out / "petstore" / "legacy.py"
+    stale.write_text("# once generated\n", "utf-8")
+    manifest_path = out / ".petstore.manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    # As an earlier run, from other inputs, that produced legacy.py would have recorded it.
+    manifest["inputs"] = "0" * 64
+    manifest["files"]["petstore/legacy.py"] = hashlib.sha256(stale.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    code, report = _check(project, capsys)
+    assert code == 1 and f"stale: {stale}" in report and "`generate` removes it" in report
+    _fix(report, project)
+    assert not stale.exists()
+
+
+def test_a_changed_spec_fails_until_regenerated(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = project / "spec.yaml"
+    spec.write_text(spec.read_text("utf-8").replace("A pet in the store.", "A pet, for sale."), "utf-8")
+    code, report = _check(project, capsys)
+    models = project / "out" / "petstore" / "models.py"
+    assert code == 1 and f"changed: {models}" in report
+    assert any(line.startswith("+") and "A pet, for sale." in line for line in report.splitlines())
+    _fix(report, project)
+
+
+def test_check_as_a_command(generated: Path) -> None:
+    """Exactly what CI and the pre-commit hook run: a process, its exit code and its streams."""
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *_args("check", generated)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "" and "up to date" in done.stderr
+
+
+def test_the_pre_commit_hook_runs_check() -> None:
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
+    assert "entry: python -m generator check" in hooks
+    workflow = (ROOT / "docs" / "ci-example.yml").read_text("utf-8")
+    assert "python -m generator check" in workflow

@@ -1,0 +1,36 @@
+"""The corpus, spec by spec (see tests/corpus.py): specs under 500 KB by default, the rest marked slow."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import CORPUS, run_worker, specs
+
+SMALL = 500_000
+# The slow ones run with `make corpus-all`, or here with CORPUS_ALL=1 (-m slow selects them too).
+RUN_SLOW = bool(os.environ.get("CORPUS_ALL"))
+
+
+def _cases() -> list[object]:
+    if not CORPUS.is_dir():
+        return []
+    return [
+        pytest.param(
+            spec,
+            id=spec.name,
+            marks=[pytest.mark.slow, pytest.mark.skipif(not RUN_SLOW, reason="big spec: make corpus-all")]
+            if spec.stat().st_size >= SMALL
+            else [],
+        )
+        for spec in specs(everything=True)
+    ]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out beside the repository")
+@pytest.mark.parametrize("spec", _cases())
+def test_corpus_spec(spec: Path, tmp_path: Path) -> None:
+    outcome = run_worker(spec, tmp_path)
+    assert outcome.ok, f"{outcome.result}\n" + "\n".join(outcome.detail)

@@ -1,0 +1,139 @@
+"""format_files: block-wise, cached and parallel formatting gives black's bytes for the whole file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import format as fmt
+from generator.errors import GeneratorError
+
+from .conftest import GENERATED
+
+MODULE = '''# header comment
+"""Docstring."""
+
+from __future__ import annotations
+import typing
+from dataclasses import dataclass, field
+
+
+X = 1
+@dataclass(kw_only=True)
+class A:
+    """A thing."""
+    name: str = field(metadata={'json': "name"})
+    def to_dict(self) -> dict[str, typing.Any]:
+        return {'name': self.name,}
+
+
+
+@dataclass
+class B(A):
+    items: list[A] | None = None
+def f(x): return x
+def g(x):
+    return f(x)
+# a comment between definitions stays with both
+def h(): pass
+def k(): ...
+class C:
+    x: int
+
+
+
+async def fetch(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z, aa, bb, cc, dd):
+    return [a, b,
+        c]
+Y = [1,
+  2]
+'''
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("OPENAPI_PYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _whole(text: str) -> str:
+    return fmt.format_source(fmt._sorted_imports(text))
+
+
+def _corpus() -> dict[str, str]:
+    """Real generated modules (already formatted, so black must leave them be) plus a messy one."""
+    files = {f"pkg/{p.name}": p.read_text("utf-8") for p in sorted((GENERATED / "thymia_client").glob("*.py"))}
+    files["pkg/messy.py"] = MODULE
+    return files
+
+
+def test_blocks_join_to_black_output_for_the_whole_file() -> None:
+    for path, text in _corpus().items():
+        blocks = fmt.split_blocks(fmt._sorted_imports(text))
+        joined = fmt.join_blocks([fmt.format_source(b) for b in blocks])
+        assert joined == _whole(text), path
+    assert len(fmt.split_blocks(fmt._sorted_imports(MODULE))) == 4
+
+
+def test_parallel_and_serial_give_identical_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _corpus()
+    serial = fmt.format_files(files, source="spec.yaml", cache=False, jobs=1)
+    monkeypatch.setattr(fmt, "PARALLEL_MIN_BYTES", 0)
+    parallel = fmt.format_files(files, source="spec.yaml", cache=False, jobs=2)
+    assert list(parallel) == list(files)
+    assert parallel == serial
+    assert serial["pkg/messy.py"] == _whole(MODULE)
+
+
+def test_cached_run_gives_identical_bytes(private_cache: Path) -> None:
+    files = {"pkg/messy.py": MODULE, "README.md": "# readme"}
+    first = fmt.format_files(files, source="spec.yaml")
+    assert any(private_cache.rglob("*"))
+    assert fmt.format_files(files, source="spec.yaml") == first
+    assert first["README.md"] == "# readme\n"
+
+
+def test_an_edit_reformats_only_the_block_it_touches(monkeypatch: pytest.MonkeyPatch) -> None:
+    fmt.format_files({"pkg/messy.py": MODULE}, source="spec.yaml")
+    formatted: list[str] = []
+    real = fmt.format_source
+
+    def spy(text: str) -> str:
+        formatted.append(text)
+        return real(text)
+
+    monkeypatch.setattr(fmt, "format_source", spy)
+    edited = MODULE.replace("items: list[A] | None = None", "items: list[A] | None = None\n    extra: int = 0")
+    result = fmt.format_files({"pkg/messy.py": edited}, source="spec.yaml")
+    assert len(formatted) == 1 and "extra" in formatted[0]
+    assert result["pkg/messy.py"] == _whole(edited)
+
+
+def test_invalid_code_is_rejected_with_its_location() -> None:
+    files = {"pkg/ok.py": "x = 1\n", "pkg/bad.py": "import os\n\ndef f(:\n    pass\n"}
+    with pytest.raises(GeneratorError) as caught:
+        fmt.format_files(files, source="spec.yaml", cache=False)
+    (problem,) = caught.value.diagnostics
+    assert problem.file == "spec.yaml"
+    assert "generated pkg/bad.py:3:" in problem.message
+    assert "not valid Python" in problem.message
+    assert "def f(:" in problem.message
+
+
+def test_invalid_code_is_rejected_even_when_the_cache_is_warm() -> None:
+    fmt.format_files({"pkg/a.py": "x = 1\n"}, source="spec.yaml")
+    with pytest.raises(GeneratorError):
+        fmt.format_files({"pkg/a.py": "x = (\n"}, source="spec.yaml")
+
+
+def test_files_black_cannot_split_are_formatted_whole() -> None:
+    text = "def f():\n    # fmt: off\n    x = [1,2]\n    # fmt: on\n    return x\ndef g():\n    return 1\n"
+    assert fmt.split_blocks(text) == [text]
+    assert fmt.format_files({"pkg/a.py": text}, source="s", cache=False)["pkg/a.py"] == _whole(text)
+
+
+def test_a_cached_snippet_matches_black(private_cache: Path) -> None:
+    text = "x=[1,\n 2]\n"
+    assert fmt.format_source(text, cache=True) == fmt.format_source(text) == fmt.format_source(text, cache=True)
+    assert any(private_cache.rglob("*"))

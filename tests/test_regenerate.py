@@ -1,0 +1,141 @@
+"""Incremental `generate`: a no-op when nothing changed, minimal rewrites when something did, and only owned
+files ever removed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "tests" / "specs" / "diff" / "base.yaml"
+HEAVY = ("datamodel_code_generator", "black", "jinja2", "openapi_spec_validator", "yaml")
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the spec generated once; each test works on its own copy."""
+    project = tmp_path_factory.mktemp("first")
+    shutil.copy(BASE, project / "spec.yaml")
+    assert _generate(project) == 0
+    return project
+
+
+@pytest.fixture
+def project(first: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(first, copy)  # copy2 keeps the mtimes, so "unchanged" still means unchanged
+    return copy
+
+
+def _generate(project: Path, *extra: str) -> int:
+    out = project / "out"
+    return main(["generate", "--spec", str(project / "spec.yaml"), "--out", str(out), "--package", "petstore", *extra])
+
+
+def _state(project: Path) -> dict[str, tuple[int, int]]:
+    """path → (inode, mtime in ns) of every file under the output folder."""
+    out = project / "out"
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()
+    }
+
+
+def _texts(project: Path) -> dict[str, str]:
+    out = project / "out"
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*") if p.is_file()}
+
+
+def test_the_manifest_records_inputs_and_outputs(first: Path) -> None:
+    manifest = json.loads((first / "out" / ".petstore.manifest.json").read_text("utf-8"))
+    assert set(manifest["sources"]) == {"spec", "templates", "config", "generator"}
+    assert len(manifest["inputs"]) == 64
+    assert "petstore/models.py" in manifest["files"] and "petstore/client.py" in manifest["files"]
+
+
+def test_an_unchanged_run_touches_nothing_and_stays_light(project: Path) -> None:
+    before = _state(project)
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from generator.cli import main
+        start = time.perf_counter()
+        code = main(["generate", "--spec", {str(project / "spec.yaml")!r}, "--out", {str(project / "out")!r},
+                     "--package", "petstore"])
+        elapsed = time.perf_counter() - start
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
+        print(code, elapsed, heavy)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    code, elapsed, heavy = done.stdout.split(" ", 2)
+    assert code == "0"
+    assert heavy.strip() == "[]", "an up-to-date run must not import the heavy stages"
+    assert float(elapsed) < 1.0
+    assert "up to date" in done.stderr
+    assert _state(project) == before
+
+
+def test_a_hand_edited_file_is_regenerated(project: Path) -> None:
+    client = project / "out" / "petstore" / "client.py"
+    original = client.read_text("utf-8")
+    client.write_text(original + "# edited\n", "utf-8")
+    assert _generate(project) == 0
+    assert client.read_text("utf-8") == original
+
+
+def test_a_description_change_rewrites_only_the_files_that_change(project: Path) -> None:
+    before_state, before_text = _state(project), _texts(project)
+    spec = project / "spec.yaml"
+    spec.write_text(spec.read_text("utf-8").replace("A pet in the store.", "A pet, for sale."), "utf-8")
+    assert _generate(project) == 0
+    after_state, after_text = _state(project), _texts(project)
+    changed = {p for p in after_text if after_text[p] != before_text.get(p)}
+    rewritten = {p for p in after_state if after_state[p] != before_state.get(p)}
+    assert "petstore/models.py" in changed
+    assert "petstore/py.typed" not in rewritten
+    # Only files whose bytes differ were written (plus the manifest, which records the new inputs) ...
+    assert rewritten == changed
+    assert ".petstore.manifest.json" in changed
+    # ... and each of them differs only where it mentions the description or the spec's digest.
+    for path in changed - {".petstore.manifest.json"}:
+        old_lines, new_lines = before_text[path].splitlines(), after_text[path].splitlines()
+        differing = [new for old, new in zip(old_lines, new_lines, strict=True) if old != new]
+        assert differing and all("A pet, for sale." in line or "sha256" in line for line in differing), path
+
+
+def test_a_file_no_longer_produced_is_removed_and_foreign_files_are_kept(project: Path) -> None:
+    out = project / "out"
+    assert _generate(project, "--distribution") == 0
+    assert (out / "pyproject.toml").is_file()
+    (out / "petstore" / "custom.py").write_text("# mine\n", "utf-8")
+    (out / "notes.txt").write_text("mine\n", "utf-8")
+    assert _generate(project) == 0
+    assert not (out / "pyproject.toml").exists(), "an owned file the run no longer produces is removed"
+    assert (out / "petstore" / "custom.py").read_text("utf-8") == "# mine\n"
+    assert (out / "notes.txt").read_text("utf-8") == "mine\n"
+    manifest = json.loads((out / ".petstore.manifest.json").read_text("utf-8"))
+    assert "pyproject.toml" not in manifest["files"] and "petstore/custom.py" not in manifest["files"]
+
+
+def test_an_edited_stale_file_is_kept(project: Path) -> None:
+    out = project / "out"
+    assert _generate(project, "--distribution") == 0
+    (out / "pyproject.toml").write_text("# my edits\n", "utf-8")
+    assert _generate(project) == 0
+    assert (out / "pyproject.toml").read_text("utf-8") == "# my edits\n", "the generator keeps what it did not write"
+
+
+def test_an_invalid_spec_keeps_the_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _state(project)
+    (project / "spec.yaml").write_text("openapi: 3.0.3\npaths: [\n", "utf-8")
+    assert _generate(project) == 1
+    assert "spec.yaml:" in capsys.readouterr().err
+    assert _state(project) == before

@@ -1,0 +1,114 @@
+"""`python -m generator watch` in a real process: edits are followed, a broken spec keeps the last good output,
+Ctrl-C stops it cleanly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "tests" / "specs" / "diff" / "base.yaml"
+TIMEOUT = 60.0  # generous: a loaded CI machine regenerates slowly; a passing run takes a few seconds
+
+
+class Watcher:
+    def __init__(self, project: Path) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        command = [
+            sys.executable,
+            "-m",
+            "generator",
+            "watch",
+            "--spec",
+            "spec.yaml",
+            "--out",
+            "out",
+            "--package",
+            "petstore",
+        ]
+        self.process = subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line)
+
+    def wait_for(self, what: str, condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        pytest.fail(f"timed out waiting for {what}; watch printed:\n{''.join(self.lines)}")
+
+    def printed(self, text: str, *, after: int = 0) -> Callable[[], bool]:
+        return lambda: any(text in line for line in self.lines[after:])
+
+
+@pytest.fixture
+def watcher(tmp_path: Path) -> Iterator[tuple[Watcher, Path]]:
+    shutil.copy(BASE, tmp_path / "spec.yaml")
+    running = Watcher(tmp_path)
+    try:
+        yield running, tmp_path
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait()
+
+
+def test_watch_follows_edits_survives_a_broken_spec_and_stops_on_ctrl_c(watcher: tuple[Watcher, Path]) -> None:
+    running, project = watcher
+    spec, models = project / "spec.yaml", project / "out" / "petstore" / "models.py"
+    running.wait_for("the first generation", running.printed("watching"))
+    assert models.is_file()
+    good = spec.read_text("utf-8")
+
+    # An edit to the spec reaches the output.
+    seen = len(running.lines)
+    spec.write_text(good.replace("A pet in the store.", "A pet, for sale."), "utf-8")
+    running.wait_for("the edit to reach models.py", lambda: "A pet, for sale." in models.read_text("utf-8"))
+    running.wait_for("the summary line", running.printed("file(s) changed", after=seen))
+    last_good = models.read_text("utf-8")
+
+    # A broken spec prints its located error and leaves the last good output alone.
+    seen = len(running.lines)
+    spec.write_text(good.replace("openapi: 3.0.3", "openapi: 3.0.3\n  broken: [", 1), "utf-8")
+    running.wait_for("the located error", running.printed("spec.yaml:", after=seen))
+    running.wait_for("the keep message", running.printed("kept the last good output", after=seen))
+    assert models.read_text("utf-8") == last_good
+    assert running.process.poll() is None, "a broken spec must not stop the watcher"
+
+    # Fixed again, it regenerates again.
+    spec.write_text(good, "utf-8")
+    running.wait_for("the fix to reach models.py", lambda: "A pet in the store." in models.read_text("utf-8"))
+
+    # Ctrl-C: a clean stop, exit code 0, no traceback.
+    running.process.send_signal(signal.SIGINT)
+    assert running.process.wait(timeout=TIMEOUT) == 0
+    running.reader.join(timeout=5)
+    output = "".join(running.lines)
+    assert "stopped" in output and "Traceback" not in output
+
+
+def test_template_edits_are_watched(tmp_path: Path) -> None:
+    """The watched folders: the spec's, every folder under templates/, and the root (for pyproject.toml)."""
+    from generator.inputs import TEMPLATES
+    from generator.watch import _folders
+
+    folders = _folders({(tmp_path / "spec" / "api.yaml")}, tmp_path)
+    assert TEMPLATES in folders and TEMPLATES / "package" in folders and tmp_path.resolve() in folders
