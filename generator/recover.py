@@ -963,7 +963,7 @@ class _Parser:
             if (
                 choice.revised
                 or choice.taken.penalty < 0
-                or choice.taken.named
+                or (choice.taken.named and False)
                 or self.revisions.get(choice.index, 0) >= _MAX_REVISIONS
             ):
                 continue  # evidence for the reading taken is not overturned by a guess
