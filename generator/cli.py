@@ -34,8 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug in the generator still ends in one line, not a traceback
-        print(f"internal error: {type(exc).__name__}: {exc} (a bug in the generator; please report it)", file=sys.stderr)
+    except Exception as exc:  # a bug in the generator still ends in one line, not a traceback
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (a bug in the generator; please report it)", file=sys.stderr
+        )
         return EXIT_FAILED
 
 
@@ -67,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _target_options(check)
     _distribution_option(check)
+    check.add_argument(
+        "--full",
+        action="store_true",
+        help="always render and compare, even when the manifest shows unchanged inputs and files (for CI)",
+    )
 
     watch = _command(
         commands,
@@ -231,10 +238,16 @@ def generate_target(target: Target) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .drift import drift
+    from .drift import drift, unchanged
 
     status = EXIT_OK
     for target in targets(args):
+        if not args.full and unchanged(target):
+            print(
+                f"{target.name}: {target.package_dir}: up to date (inputs and files as the manifest records)",
+                file=sys.stderr,
+            )
+            continue
         problems = drift(target, command=_fix_command(args, target))
         if problems:
             print(problems, end="")

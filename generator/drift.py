@@ -7,7 +7,6 @@ import shlex
 from pathlib import Path
 
 from .config import Target
-from .pipeline import run
 from .write import Manifest, file_digest, manifest_path, read_manifest, safe_relative, sha256
 
 # Left behind by importing or type-checking the package; never part of what the generator produces.
@@ -17,6 +16,9 @@ _IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
 def drift(target: Target, *, command: str) -> str:
     """A unified diff of every changed, missing, stale, extra or hand-edited file, ending with the one command
     that fixes them all (`command` regenerates this target); empty when up to date."""
+    # Imported here: the fast path below answers without the pipeline.
+    from .pipeline import run
+
     result = run(target)
     manifest = read_manifest(target.out, target.package)
     report: list[str] = []
@@ -41,6 +43,16 @@ def drift(target: Target, *, command: str) -> str:
         removal = f"rm -- {' '.join(shlex.quote(str(p)) for p in delete)} && " if delete else ""
         report.append(f"fix: {removal}{command}\n")
     return "".join(report)
+
+
+def unchanged(target: Target) -> bool:
+    """True when the manifest shows this very input wrote every file as it is now, and nothing foreign lies in
+    the package folder: then the output is what the spec produces, without rendering it again."""
+    from .inputs import fingerprint, up_to_date
+
+    if not up_to_date(target, fingerprint(target)):
+        return False
+    return not _foreign(target, set(read_manifest(target.out, target.package).files))
 
 
 def _compare(out: Path, path: str, text: str, manifest: Manifest) -> list[str]:

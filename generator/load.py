@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -344,10 +345,9 @@ class _JsonLines:
         self.found: tuple[int, str] | None = None
 
     def run(self) -> dict[str, int]:
-        try:
+        # The text already parsed; a scanner slip only costs precision.
+        with contextlib.suppress(ValueError, IndexError):
             self.value("#")
-        except (ValueError, IndexError):
-            pass  # the text already parsed; a scanner slip only costs precision
         return self.lines
 
     def line(self) -> int:

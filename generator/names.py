@@ -83,7 +83,7 @@ def operation_name(operation_id: str | None, *, method: str, path: str) -> str:
     if operation_id:
         op_words = words(operation_id)
         # FastAPI and Fern append the route and method to the function name; that tail is noise.
-        stripped = _tail(op_words, path_words + [method.lower()])
+        stripped = _tail(op_words, [*path_words, method.lower()])
         return snake("_".join(stripped), reserved=RESOURCE_METHODS, fallback=method.lower())
     segments = [s for s in path.strip("/").split("/") if s]
     literal = [s for s in segments if not s.startswith("{")]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, NamedTuple
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from generator.errors import GeneratorError, fail, pointer_join
 
@@ -757,6 +757,7 @@ class _Frame(NamedTuple):
     keys: frozenset[str] = frozenset()
     styles: int = 0  # naming conventions of the keys, as bits (see _style)
     length: int = 0  # items so far (sequences)
+    heads: frozenset[str] = frozenset()  # how the items so far begin (see _head)
     # Facts about a schema that tell where later keys belong.
     type_name: str | None = None
     props: frozenset[str] | None = None
@@ -795,6 +796,7 @@ class _Option(NamedTuple):
     named: bool = False  # the line is a name in an author-named map (schemas, properties)
     in_schema: bool = False  # the line is a keyword of a schema
     unknown: bool = False  # the line is a key no grammar knows (see _unknown)
+    closing: int = 0  # the part of the penalty paid for closing collections as they stand
 
 
 @dataclass(slots=True)
@@ -828,12 +830,15 @@ _WORK_PER_LINE: Final = 20
 # Lines read, counting re-reading after backtracking, per line of the block.
 _STEPS_PER_LINE: Final = 8
 _FREE_TIER: Final = 2
+# How deep lookaheads may nest their own revisions.
+_REVISIT_DEPTH: Final = 1
 # Weights of the evidence about where a line belongs (see _Parser._penalty).
 _W_POINTED: Final = -3  # a $ref elsewhere in the block points exactly there
 _W_NAMED: Final = -2  # a title naming the schema it would join
 _W_CONVENTION: Final = 1  # against a habit of writers, not a rule
 _W_MISFIT: Final = 2  # against what the keyword means (type-specific keyword on another type)
 _W_SWALLOWED: Final = 2  # a line the grammar could place has to be read as scalar text
+_W_UNLIKE: Final = 1  # an item that begins unlike the items of its list, but like those of another open list
 
 
 class _Parser:
@@ -865,7 +870,7 @@ class _Parser:
             raise self.ambiguities[0]
         return self.cols
 
-    def _run(self, state: _State, i: int, end: int, *, budget: int, record: bool) -> int | None:
+    def _run(self, state: _State, i: int, end: int, *, budget: int, record: bool, depth: int = 0) -> int | None:
         """Depth-first search for a reading of lines[i:end]; returns its cost (None: none).
 
         The cost adds up the evidence against the reading (see _penalty).  The
@@ -915,14 +920,24 @@ class _Parser:
                 option = choice.taken = choice.others.pop(0)
                 if record:
                     self._forget(i)
-            if record and option.alarm:
-                better = self._revisit(choices, i, option, cost + option.penalty)
+            if option.alarm and (record or depth < _REVISIT_DEPTH):
+                # A lookahead revises its own guesses too, or its cost would
+                # blame a reading for what a later greedy guess cost.
+                better = self._revisit(
+                    choices,
+                    i,
+                    option,
+                    cost + option.penalty,
+                    depth=_REVISIT_DEPTH if record else depth + 1,
+                    record=record,
+                )
                 if better is not None:
                     choice, option = better
                     del choices[choices.index(choice) + 1 :]
                     i, cost = choice.index, choice.cost
-                    self._forget(i)
-                elif option.penalty >= _W_MISFIT and not (option.text or option.unknown):
+                    if record:
+                        self._forget(i)
+                elif record and option.penalty - option.closing >= _W_MISFIT and not (option.text or option.unknown):
                     # Every reading contradicts the schema here: none is certain.
                     self.ambiguities.append(
                         _Ambiguous(
@@ -945,14 +960,19 @@ class _Parser:
         while self.ambiguities and self.ambiguities[-1].index >= i:
             self.ambiguities.pop()
 
-    def _revisit(self, choices: list[_Choice], k: int, option: _Option, cost: int) -> tuple[_Choice, _Option] | None:
+    def _revisit(
+        self, choices: list[_Choice], k: int, option: _Option, cost: int, *, depth: int, record: bool
+    ) -> tuple[_Choice, _Option] | None:
         """A recent choice whose other reading avoids the cost paid at line k.
 
         Readings are compared over the same lines, reaching a little past k so
         that one cannot win by dying just out of sight.
         """
         horizon = min(len(self.lines), k + option.consumed + _LOOKAHEAD // 2)
-        future = self._run(option.state, k + option.consumed, horizon, budget=_LOOKAHEAD * 4, record=False)
+        # A `required` list naming properties the schema lacks says which schema
+        # earlier property names went to: that overturns where they were filed.
+        named_evidence = self.lines[k].key == "required" and option.in_schema
+        future = self._run(option.state, k + option.consumed, horizon, budget=_LOOKAHEAD * 4, record=False, depth=depth)
         if future is None:
             return None  # the line has worse problems; backtracking will see to them
         best: tuple[int, _Choice, _Option] | None = None
@@ -963,15 +983,19 @@ class _Parser:
             if (
                 choice.revised
                 or choice.taken.penalty < 0
-                or (choice.taken.named and False)
+                or (choice.taken.named and not named_evidence)
                 or self.revisions.get(choice.index, 0) >= _MAX_REVISIONS
             ):
                 continue  # evidence for the reading taken is not overturned by a guess
             for other in choice.others:
                 if other.text:
                     continue
+                if choice.taken.named and not (other.state.top.role == choice.taken.state.top.role == "properties"):
+                    continue  # only a property moves to another schema's properties
                 start = choice.index + other.consumed
-                other_cost = self._run(other.state, start, max(start, horizon), budget=_LOOKAHEAD * 4, record=False)
+                other_cost = self._run(
+                    other.state, start, max(start, horizon), budget=_LOOKAHEAD * 4, record=False, depth=depth
+                )
                 if other_cost is None:
                     continue
                 gain = paid - other_cost - other.penalty
@@ -980,7 +1004,8 @@ class _Parser:
         if best is None:
             return None
         _, choice, other = best
-        self.revisions[choice.index] = self.revisions.get(choice.index, 0) + 1
+        if record:
+            self.revisions[choice.index] = self.revisions.get(choice.index, 0) + 1
         choice.others.remove(other)
         choice.others.append(choice.taken)
         choice.taken = other
@@ -1091,6 +1116,9 @@ class _Parser:
                 return nested
             state = state._replace(pending=None)
         ranked: list[tuple[tuple[int, int, int, int, int], _Option]] = []
+        head = _head(line.value) if line.item else ""
+        # Only data lists: a union may well mix a nested union with plain members.
+        like = line.item and any(f.item_spec is _SPECS["any"] and head in f.heads for f in _frames(state.top))
         frame: _Frame | None = state.top
         depth = 0
         while frame is not None:
@@ -1113,6 +1141,10 @@ class _Parser:
             if found:
                 assert closed is not None
                 against = self._penalty(closed[0], rank, line, i)
+                if like and frame.item_spec is _SPECS["any"] and head not in frame.heads:
+                    # Items of one list are alike: this one begins like the
+                    # items of another open list.
+                    against += _W_UNLIKE
                 penalty = closed[1] + against
                 free = rank == _FREE_TIER
                 alarm = closed[1] > 0 or against > 0
@@ -1127,6 +1159,7 @@ class _Parser:
                                 alarm=alarm,
                                 named=rank == 1,
                                 in_schema=closed[0].map_type is _MAP_TYPES["Schema"],
+                                closing=closed[1],
                             ),
                         )
                     )
@@ -1199,6 +1232,9 @@ class _Parser:
         if not annotation and key != "discriminator" and not frame.keys.isdisjoint(_COMPOSITION):
             # After allOf/anyOf/oneOf a schema takes annotations and little else.
             return _W_MISFIT
+        if key == "discriminator" and frame.keys.isdisjoint(("oneOf", "anyOf")):
+            # A discriminator tells the members of a union apart; it mostly sits beside one.
+            return _W_CONVENTION
         if annotation and frame.type_name == "null" and not key.startswith("x-"):
             return _W_MISFIT  # `type: 'null'` is the optional half of an anyOf, not described
         if annotation and frame.role in _PARTS and frame.parent is not None:
@@ -1281,7 +1317,7 @@ class _Parser:
         spec = seq.item_spec
         assert spec is not None
         pointer = pointer_join(seq.pointer, seq.length)
-        updated = seq._replace(length=seq.length + 1)
+        updated = seq._replace(length=seq.length + 1, heads=seq.heads | {_head(value)})
         if value.kind == "item":
             inner = _lex(line.number, value.text)
             assert inner.value is not None
@@ -1377,6 +1413,22 @@ class _Parser:
         if open_frames:
             message += " (" + ", ".join(open_frames[:6]) + ")"
         return fail(self.file, line.number, pointer, message)
+
+
+def _frames(top: _Frame) -> Iterable[_Frame]:
+    frame: _Frame | None = top
+    while frame is not None:
+        yield frame
+        frame = frame.parent
+
+
+def _head(value: _Value) -> str:
+    """How an item begins, to compare items of one list: its first key, `-` for a
+    nested list, `:` for a flow or other scalar."""
+    if value.kind == "item":
+        entry = _split_entry(value.text)
+        return "-" if entry is None else entry[0] + ":"
+    return ":"
 
 
 def _style(name: str) -> int:

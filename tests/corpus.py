@@ -31,7 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 # The specs `make corpus-all` adds; `make corpus` and the default test run leave them out.
 # Over 1.5 MB: minutes each (Letta mostly in openapi-spec-validator), so only `make corpus-all` runs them.
-BIG = frozenset({"github-rest-2020.json", "openai.yaml", "twilio-api-v2010.json", "asana.yaml", "letta-fastapi-fern.json"})
+BIG = frozenset(
+    {"github-rest-2020.json", "openai.yaml", "twilio-api-v2010.json", "asana.yaml", "letta-fastapi-fern.json"}
+)
 # What each spec is expected to do in strict mode; the rest must generate.
 UNSUPPORTED = frozenset(
     {"swagger2-oai-petstore.yaml", "swagger2-weaviate.json", "oai-v3.2-tags-example.yaml"}
@@ -434,7 +436,9 @@ def run_worker(spec: Path, out: Path) -> Outcome:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.corpus", description=__doc__.splitlines()[0])
-    parser.add_argument("--all", action="store_true", help="include the big specs (GitHub, OpenAI, Twilio, Asana, Letta)")
+    parser.add_argument(
+        "--all", action="store_true", help="include the big specs (GitHub, OpenAI, Twilio, Asana, Letta)"
+    )
     parser.add_argument("--only", action="append", help="just this corpus file (repeatable)")
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     parser.add_argument("--keep", type=Path, help="write the packages here instead of a temporary folder")

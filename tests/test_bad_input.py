@@ -33,7 +33,9 @@ LOCATED = re.compile(r"^(?P<file>[^:]+)(?::(?P<line>\d+))?: (?P<pointer>#[^:]*):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_defect_is_reported_once_with_its_location(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_defect_is_reported_once_with_its_location(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     line, pointer, words = CASES[name]
     code = main(["generate", "--spec", str(BAD / name), "--out", str(tmp_path), "--package", "bad"])
     err = capsys.readouterr().err.strip().splitlines()
@@ -87,10 +89,36 @@ def test_help_and_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     )
     assert help_text.returncode == 0 and "--spec" in help_text.stdout and "exit codes" in help_text.stdout
     failed = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--spec", str(BAD / "missing-ref.yaml"), "--out", str(tmp_path), "--package", "p"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "--spec",
+            str(BAD / "missing-ref.yaml"),
+            "--out",
+            str(tmp_path),
+            "--package",
+            "p",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
     )
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr and "points to nothing" in failed.stderr
+
+
+def test_a_bug_in_the_generator_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("unexpected")
+
+    monkeypatch.setattr(generator.pipeline, "run", broken)
+    spec = REPO / "tests" / "specs" / "nullable-3.0.yaml"
+    assert main(["generate", "--spec", str(spec), "--out", str(tmp_path), "--package", "p"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["internal error: TypeError: unexpected (a bug in the generator; please report it)"]

@@ -133,3 +133,30 @@ def test_the_pre_commit_hook_runs_check() -> None:
     assert "entry: python -m generator check" in hooks
     workflow = (ROOT / "docs" / "ci-example.yml").read_text("utf-8")
     assert "python -m generator check" in workflow
+
+
+def test_an_unchanged_tree_is_answered_from_the_manifest(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.pipeline
+
+    def no_render(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the fast path rendered the package")
+
+    monkeypatch.setattr(generator.pipeline, "run", no_render)
+    assert main(_args("check", project)) == 0
+    assert "as the manifest records" in capsys.readouterr().err
+
+
+def test_full_renders_even_when_the_manifest_says_unchanged(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A file edited and its manifest entry forged to match: only a full check can see it.
+    manifest_file = project / "out" / ".petstore.manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    target = project / "out" / "petstore" / "models.py"
+    target.write_text(target.read_text() + "\n# sneaked in\n")
+    manifest["files"]["petstore/models.py"] = hashlib.sha256(target.read_bytes()).hexdigest()
+    manifest_file.write_text(json.dumps(manifest))
+    assert main(_args("check", project)) == 0
+    capsys.readouterr()
+    assert main([*_args("check", project), "--full"]) == 1
+    assert "models.py" in capsys.readouterr().out

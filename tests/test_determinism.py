@@ -13,7 +13,18 @@ from tests.conftest import REPO
 def _generate(out: Path, seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--spec", "tests/specs/features-3.1.yaml", "--out", str(out), "--package", "features"],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "--spec",
+            "tests/specs/features-3.1.yaml",
+            "--out",
+            str(out),
+            "--package",
+            "features",
+        ],
         cwd=REPO,
         env=env,
         check=True,

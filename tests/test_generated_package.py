@@ -35,7 +35,9 @@ def test_all_lists_exactly_the_public_names() -> None:
 def test_every_module_has_all_or_is_private() -> None:
     for path in PACKAGE.glob("*.py"):
         tree = ast.parse(path.read_text("utf-8"))
-        names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+        names = {
+            t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
+        }
         assert path.name.startswith("_") or path.name == "models.py" or "__all__" in names, path.name
 
 
@@ -58,7 +60,12 @@ def test_imports_stay_inside_the_package_or_httpx_or_stdlib() -> None:
 def test_package_is_typed_and_imports_in_a_clean_interpreter() -> None:
     assert (PACKAGE / "py.typed").exists()
     result = subprocess.run(
-        [sys.executable, "-c", "import thymia_client, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in {'pydantic', 'jinja2', 'yaml', 'black'}))"],
+        [
+            sys.executable,
+            "-c",
+            "import thymia_client, sys; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'pydantic', 'jinja2', 'yaml', 'black'}))",
+        ],
         cwd=GENERATED,
         capture_output=True,
         text=True,

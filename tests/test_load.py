@@ -39,7 +39,7 @@ def test_json_lines_are_found_on_demand() -> None:
 
 
 def test_markdown_page_reads_the_block_that_holds_the_spec() -> None:
-    page = "# Title\n\n```json\n{\"not\": \"it\"}\n```\n\nText\n\n```yaml\nopenapi: 3.1.0\ninfo:\n  title: P\n```\n"
+    page = '# Title\n\n```json\n{"not": "it"}\n```\n\nText\n\n```yaml\nopenapi: 3.1.0\ninfo:\n  title: P\n```\n'
     doc = parse_page(page, file="page.md")
     assert doc.data == {"openapi": "3.1.0", "info": {"title": "P"}}
     # Lines are the page's own, not the block's.

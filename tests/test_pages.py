@@ -30,7 +30,9 @@ def test_loading_the_page_gives_exactly_the_hand_restored_document() -> None:
     assert doc.line_of("#/info") == 13 and doc.line_of("#/info/title") == 14
 
 
-def test_recover_writes_the_hand_restored_yaml_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_recover_writes_the_hand_restored_yaml_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "thymia.yaml"
     assert main(["recover", str(PAGE), "-o", str(out)]) == 0
     assert out.read_bytes() == ORACLE.read_bytes()
@@ -125,7 +127,9 @@ def test_pages_merge_into_one_client(tmp_path: Path) -> None:
     first, second = tmp_path / "pets.md", tmp_path / "owners.md"
     first.write_text(_page("List pets", PETS))
     second.write_text(_page("List owners", OWNERS))
-    code = main(["generate", "--spec", str(first), "--spec", str(second), "--out", str(tmp_path / "out"), "--package", "pets"])
+    code = main(
+        ["generate", "--spec", str(first), "--spec", str(second), "--out", str(tmp_path / "out"), "--package", "pets"]
+    )
     assert code == 0
     client = (tmp_path / "out" / "pets" / "client.py").read_text()
     models = (tmp_path / "out" / "pets" / "models.py").read_text()
@@ -137,7 +141,9 @@ def test_conflicting_pages_name_both_sources(tmp_path: Path, capsys: pytest.Capt
     first, second = tmp_path / "pets.md", tmp_path / "owners.md"
     first.write_text(_page("List pets", PETS))
     second.write_text(_page("List owners", OWNERS.replace("name:\ntype: string", "name:\ntype: integer")))
-    code = main(["generate", "--spec", str(first), "--spec", str(second), "--out", str(tmp_path / "out"), "--package", "pets"])
+    code = main(
+        ["generate", "--spec", str(first), "--spec", str(second), "--out", str(tmp_path / "out"), "--package", "pets"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert str(first) in err and str(second) in err and "components/schemas/Pet" in err

@@ -465,6 +465,108 @@ type: object
     assert get["responses"]["200"]["schema"]["items"] == {"$ref": "#/definitions/Pet"}
 
 
+def test_required_list_moves_properties_back_to_the_schema_it_names() -> None:
+    # `kind` could be a property of `config` (innermost) or of Job; the
+    # `required` list after it names it among Job's properties.
+    doc = recovered(
+        _HEAD
+        + """
+Job:
+type: object
+properties:
+config:
+type: object
+properties:
+retries:
+type: number
+kind:
+type: string
+name:
+type: string
+required:
+- config
+- kind
+- name
+"""
+    )
+    job = doc["components"]["schemas"]["Job"]
+    assert set(job["properties"]) == {"config", "kind", "name"}
+    assert job["properties"]["config"]["properties"] == {"retries": {"type": "number"}}
+    assert job["required"] == ["config", "kind", "name"]
+
+
+def test_discriminator_goes_beside_the_union() -> None:
+    doc = recovered(
+        _HEAD
+        + """
+Event:
+oneOf:
+- $ref: '#/components/schemas/A'
+- type: object
+properties:
+kind:
+type: string
+discriminator:
+propertyName: kind
+A:
+type: object
+"""
+    )
+    event = doc["components"]["schemas"]["Event"]
+    assert event["discriminator"] == {"propertyName": "kind"}
+    assert "discriminator" not in event["oneOf"][1]
+
+
+def test_a_data_list_item_continues_the_list_whose_items_it_resembles() -> None:
+    doc = recovered(
+        _HEAD
+        + """
+Tags:
+type: array
+examples:
+- - tag-1
+- tag-2
+- - tag-3
+description: Tag sets
+"""
+    )
+    tags = doc["components"]["schemas"]["Tags"]
+    assert tags["examples"] == [["tag-1", "tag-2"], ["tag-3"]]
+    assert tags["description"] == "Tag sets"
+
+
+def test_lookahead_revises_its_own_guesses_for_nested_unions() -> None:
+    # Which list `- $ref: B` continues is told by what follows: a single-member
+    # anyOf costs more than a two-member oneOf, once the lookahead can revise
+    # where it greedily put `- $ref: U`.
+    doc = recovered(
+        _HEAD
+        + """
+Trigger:
+properties:
+action:
+anyOf:
+- oneOf:
+- $ref: '#/components/schemas/A'
+- $ref: '#/components/schemas/B'
+- $ref: '#/components/schemas/U'
+title: Action
+type: object
+A:
+type: object
+B:
+type: object
+U:
+type: object
+"""
+    )
+    action = doc["components"]["schemas"]["Trigger"]["properties"]["action"]
+    assert action["anyOf"] == [
+        {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+        {"$ref": "#/components/schemas/U"},
+    ]
+
+
 # -- merging pages ------------------------------------------------------------------
 
 

@@ -132,7 +132,16 @@ def test_all_of_inherits_fields() -> None:
 
 
 def test_awkward_property_names_are_safe_and_keep_their_wire_names() -> None:
-    data = {"from": "a", "class": 1, "@type": "t", "files[0]": "f", "+1": 2, "userLabel": "u", "to_dict": "d", "2fa": True}
+    data = {
+        "from": "a",
+        "class": 1,
+        "@type": "t",
+        "files[0]": "f",
+        "+1": 2,
+        "userLabel": "u",
+        "to_dict": "d",
+        "2fa": True,
+    }
     awkward = fm.Awkward.from_dict(data)
     assert awkward.from_ == "a" and awkward.class_ == 1 and awkward.to_dict_ == "d"
     assert awkward.to_dict() == data
