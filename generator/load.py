@@ -96,8 +96,10 @@ def _yaml_or_recovered(body: list[str], *, file: str, offset: int) -> Document:
     flattened = len(body) > 3 and not any(line[:1].isspace() for line in body if line.strip())
     try:
         doc = parse_yaml("\n".join(body) + "\n", file=file)
-    except GeneratorError:
-        if not flattened:
+    except GeneratorError as exc:
+        # Lost indentation shows as a syntax error, or as keys repeated at the top level; a refused tag or a
+        # limit stands as it is.
+        if not flattened or not all(d.message.startswith(("invalid YAML", "duplicate key")) for d in exc.diagnostics):
             raise
         return _recover(body, file=file, first_line=offset + 1)
     # Flat lines can still parse, as one mapping whose every key is top level: `info:` is then empty.

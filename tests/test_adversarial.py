@@ -164,9 +164,12 @@ def test_yaml_bombs_fail_fast(name: str, tmp_path: Path) -> None:
     assert caught.value.diagnostics[0].line is not None
 
 
-def test_python_yaml_tags_construct_nothing(tmp_path: Path) -> None:
-    files = generate(HERE / "python-tags.yaml", tmp_path)
-    assert not audit(files, "PWNED", identifiers=True)
+def test_python_yaml_tags_are_refused_with_their_line(tmp_path: Path) -> None:
+    with pytest.raises(GeneratorError) as caught:
+        generate(HERE / "python-tags.yaml", tmp_path)
+    assert located(caught.value)
+    assert "tag" in str(caught.value) and ":4: " in str(caught.value)
+    assert not (tmp_path / "out").exists()
 
 
 def test_reference_cycles(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, Union
 import dataclasses
 import datetime
 import enum
+import inspect
 import sys
 import types
 import typing
@@ -60,35 +61,100 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data with wire names; fields left at None are omitted, NULL becomes null."""
-        result: dict[str, Any] = {}
-        for name, wire, _ in _fields(type(self)):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            result[wire] = encode(value)
-        return result
+        direct, fields, names = _OUT.get(type(self)) or _out_plan(type(self))
+        if direct:  # the fields can be read from the instance's __dict__ (see _out_plan)
+            attrs = self.__dict__
+            plain = _PLAIN
+            if names is not None and tuple(attrs) == names:
+                # Wire names are the field names and __dict__ holds the fields in order (as __init__ and
+                # from_dict leave it): copy it, then drop the Nones and convert what is not JSON-native.
+                result = attrs.copy()
+                for name, value in attrs.items():
+                    if value is None:
+                        del result[name]
+                    elif type(value) not in plain:
+                        result[name] = encode(value)
+                return result
+            try:
+                result = {}
+                for name, wire in fields:
+                    value = attrs[name]
+                    if value is not None:
+                        result[wire] = value if type(value) in plain else encode(value)
+                return result
+            except KeyError:
+                pass  # an attribute deleted from the instance: getattr() may still find the class default
+        return {
+            wire: encode(value)
+            for name, wire in fields
+            if (value := getattr(self, name)) is not None
+        }
 
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """Build the model from JSON data; unknown keys are ignored."""
-        if not isinstance(data, Mapping):
-            raise DecodeError(f"expected an object, got {type(data).__name__}", path=cls.__name__)
+        if type(data) is not dict:
+            if not isinstance(data, Mapping):
+                raise DecodeError(
+                    f"expected an object, got {type(data).__name__}", path=cls.__name__
+                )
+            data = {wire: data[wire] for wire in _in_plan(cls)[1] if wire in data}
+        fields, _, direct = _IN.get(cls) or _in_plan(cls)
+        get = data.get
+        missing = _MISSING
+        complete = True
         values: dict[str, Any] = {}
-        for name, wire, decoder in _fields(cls):
-            if wire in data:
-                raw = data[wire]
-                try:
-                    values[name] = None if raw is None else decoder(raw)
-                except DecodeError as exc:
-                    raise exc.at(f"{cls.__name__}.{wire}") from None
+        for name, wire, fast, decoder, default in fields:
+            raw = get(wire, missing)
+            if raw is missing:
+                if (
+                    default is not missing
+                ):  # only in direct plans: the field's default, or _REQUIRED
+                    if default is _REQUIRED:
+                        complete = False
+                    else:
+                        values[name] = default
+                continue
+            if raw is None or type(raw) is fast:
+                # null, or a value of exactly the JSON type the field declares: nothing to convert or check.
+                values[name] = raw
+                continue
+            try:
+                values[name] = decoder(raw)
+            except DecodeError as exc:
+                raise exc.at(f"{cls.__name__}.{wire}") from None
+        if direct and complete:
+            # What the dataclass __init__ would do with these arguments (_in_plan checked that it is the
+            # generated one and that nothing else runs): every field set, in order.
+            instance = _new(cls)
+            instance.__dict__.update(values)
+            return instance
         try:
             return cls(**values)
         except TypeError as exc:
             raise DecodeError(str(exc).split(".__init__() ")[-1], path=cls.__name__) from None
 
 
+# Types whose values are already JSON data: to_dict() and encode() pass them through untouched.
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
+# Exact types whose conversion encode() would pick after its isinstance checks, looked up directly.
+_SPECIAL: dict[type, Callable[[Any], Any]] = {
+    datetime.datetime: datetime.datetime.isoformat,
+    datetime.date: datetime.date.isoformat,
+    datetime.time: datetime.time.isoformat,
+    uuid.UUID: str,
+}
+
+
 def encode(value: Any) -> Any:
     """A model, enum, date, UUID or container as JSON-ready data."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind in _SPECIAL:
+        return _SPECIAL[kind](value)
     if isinstance(value, Model):
         return value.to_dict()
     if isinstance(value, _Null):
@@ -100,9 +166,11 @@ def encode(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (list, tuple)):
-        return [encode(item) for item in value]
+        plain = _PLAIN
+        return [item if type(item) in plain else encode(item) for item in value]
     if isinstance(value, dict):
-        return {key: encode(item) for key, item in value.items()}
+        plain = _PLAIN
+        return {key: item if type(item) in plain else encode(item) for key, item in value.items()}
     return value
 
 
@@ -111,37 +179,131 @@ def decode(hint: Any, value: Any) -> Any:
     return _decoder(hint)(value)
 
 
-_PLANS: dict[type, list[tuple[str, str, Decoder]]] = {}
+class _Missing:
+    """Marks a key absent from the data (None means the data holds a null)."""
+
+
+_MISSING: Any = _Missing()
+_REQUIRED: Any = _Missing()  # a field without a default
+_new = object.__new__
+
+# Per class, built on first use.
+# to_dict: whether fields can be read from the instance's __dict__, (name, wire) per field, and
+# the field names when every wire name is its field's name.
+_OUT: dict[type, tuple[bool, tuple[tuple[str, str], ...], tuple[str, ...] | None]] = {}
+# from_dict, per field: (name, wire, fast type, decoder, default), where a value whose type is
+# exactly the fast type is taken as it is (the decoder would return it unchanged); then the wire
+# names, and whether instances can be built without calling __init__ (see _in_plan).
+_Field = tuple[str, str, Any, Decoder, Any]
+_IN: dict[type, tuple[tuple[_Field, ...], tuple[str, ...], bool]] = {}
 _DECODERS: dict[Any, Decoder] = {}
 
 
-def _fields(cls: type) -> list[tuple[str, str, Decoder]]:
-    # Built once per class: the field names, wire names and a decoder for each field's type hint.
-    plan = _PLANS.get(cls)
-    if plan is None:
-        module = sys.modules[cls.__module__]
-        hints = typing.get_type_hints(cls, vars(module))
-        plan = [
-            (f.name, f.metadata.get("wire", f.name), _Lazy(hints[f.name]))
-            for f in dataclasses.fields(cls)
-        ]
-        _PLANS[cls] = plan
+def _out_plan(cls: type) -> tuple[bool, tuple[tuple[str, str], ...], tuple[str, ...] | None]:
+    fields = tuple((f.name, f.metadata.get("wire", f.name)) for f in dataclasses.fields(cls))
+    # Reading a field from the instance's __dict__ is what getattr() does, unless something on the
+    # class intercepts it: __slots__, __getattribute__/__getattr__ or a data descriptor (a property).
+    direct = (
+        "__dict__" in dir(cls)
+        and _from_object(cls, "__getattribute__")
+        and _from_object(cls, "__getattr__")
+        and not any(
+            _is_data_descriptor(inspect.getattr_static(cls, name, None)) for name, _ in fields
+        )
+    )
+    same = all(name == wire for name, wire in fields)
+    plan = (direct, fields, tuple(name for name, _ in fields) if same else None)
+    _OUT[cls] = plan
     return plan
 
 
-class _Lazy:
-    """Resolves a field's decoder on first use, so that recursive models need no ordering."""
+def _from_object(cls: type, name: str) -> bool:
+    """Whether cls has the attribute `name` of object (or none), not one of its own."""
+    return all(name not in vars(base) for base in cls.__mro__ if base is not object)
 
-    __slots__ = ("hint", "decoder")
 
-    def __init__(self, hint: Any) -> None:
-        self.hint = hint
-        self.decoder: Decoder | None = None
+def _is_data_descriptor(attr: Any) -> bool:
+    kind = type(attr)
+    return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
 
-    def __call__(self, value: Any) -> Any:
-        if self.decoder is None:
-            self.decoder = _decoder(self.hint)
-        return self.decoder(value)
+
+def _in_plan(cls: type) -> tuple[tuple[_Field, ...], tuple[str, ...], bool]:
+    # Decoders are looked up when the class is first decoded, not when it is defined, so that
+    # recursive and mutually referring models need no ordering (a model's decoder is its from_dict).
+    plan = _IN.get(cls)
+    if plan is None:
+        module = sys.modules[cls.__module__]
+        hints = typing.get_type_hints(cls, vars(module))
+        direct = _plain_init(cls)
+        fields = tuple(
+            (
+                f.name,
+                f.metadata.get("wire", f.name),
+                _fast(hints[f.name]),
+                _decoder(hints[f.name]),
+                (
+                    (_REQUIRED if f.default is dataclasses.MISSING else f.default)
+                    if direct
+                    else _MISSING
+                ),
+            )
+            for f in dataclasses.fields(cls)
+        )
+        plan = (fields, tuple(field[1] for field in fields), direct)
+        _IN[cls] = plan
+    return plan
+
+
+def _plain_init(cls: type) -> bool:
+    """Whether cls(**values) only sets each field, so an instance can be built by filling its __dict__."""
+    params = cls.__dict__.get("__dataclass_params__")
+    init = cls.__dict__.get("__init__")
+    code = getattr(init, "__code__", None)
+    fields = dataclasses.fields(cls)
+    return (
+        params is not None
+        and params.init
+        and not params.frozen
+        # The __init__ written by @dataclass (one in the class body is kept, and has a real file).
+        and code is not None
+        and code.co_filename == "<string>"
+        and getattr(init, "__qualname__", "") == f"{cls.__qualname__}.__init__"
+        and not hasattr(cls, "__post_init__")
+        and len(fields) == len(cls.__dict__["__dataclass_fields__"])  # no InitVar pseudo-fields
+        and all(f.init and f.default_factory is dataclasses.MISSING for f in fields)
+        and "__slots__" not in cls.__dict__
+        and _from_object(cls, "__new__")
+        and _from_object(cls, "__setattr__")
+        and not any(_is_data_descriptor(inspect.getattr_static(cls, f.name, None)) for f in fields)
+    )
+
+
+class _Never:
+    """The fast type of a hint with no fast path: no value is of this type."""
+
+
+# The JSON type whose values a hint's decoder returns unchanged (bytes travel as text).
+_FAST: dict[Any, type] = {str: str, int: int, float: float, bool: bool, bytes: str}
+
+
+def _fast(hint: Any) -> type:
+    try:
+        fast = _FAST.get(hint)
+    except TypeError:
+        return _Never
+    if fast is not None:
+        return fast
+    if _is_union(hint):
+        members = [m for m in typing.get_args(hint) if m is not type(None)]
+        if len(members) == 1:
+            return _fast(members[0])
+    return _Never
+
+
+def _is_union(hint: Any) -> bool:
+    return typing.get_origin(hint) is Union or (
+        sys.version_info >= (3, 10) and isinstance(hint, types.UnionType)
+    )
 
 
 def _decoder(hint: Any) -> Decoder:
@@ -158,8 +320,10 @@ def _decoder(hint: Any) -> Decoder:
 
 
 def _expect(kind: type | tuple[type, ...], label: str) -> Decoder:
+    no_bool = label != "boolean"
+
     def check(value: Any) -> Any:
-        if not isinstance(value, kind) or (isinstance(value, bool) and label != "boolean"):
+        if not isinstance(value, kind) or (no_bool and isinstance(value, bool)):
             raise DecodeError(f"expected {label}, got {type(value).__name__} {value!r:.40}")
         return value
 
@@ -196,6 +360,8 @@ _SIMPLE: dict[Any, Decoder] = {
     datetime.time: _parsed(datetime.time.fromisoformat, "time"),
     uuid.UUID: _parsed(uuid.UUID, "uuid"),
 }
+_ARRAY = _expect(list, "array")
+_OBJECT = _expect(dict, "object")
 
 
 def _identity(value: Any) -> Any:
@@ -212,25 +378,37 @@ def _build(hint: Any) -> Decoder:
         return simple
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
-    if origin is Union or (sys.version_info >= (3, 10) and isinstance(hint, types.UnionType)):
+    if _is_union(hint):
         return _union(args)
     if origin is typing.Literal:
         return _identity
     if origin in (list, tuple, set, frozenset) or origin is typing.get_origin(typing.List[int]):
-        item = _decoder(args[0]) if args else _identity
-        return lambda value: [
-            _step(item, v, i) for i, v in enumerate(_expect(list, "array")(value))
-        ]
+        return _list(args[0] if args else Any)
     if origin in (dict, Mapping) or origin is typing.get_origin(typing.Dict[str, int]):
-        item = _decoder(args[1]) if len(args) == 2 else _identity
-        return lambda value: {
-            k: _step(item, v, k) for k, v in _expect(dict, "object")(value).items()
-        }
+        return _dict(args[1] if len(args) == 2 else Any)
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _enum(hint)
     if isinstance(hint, type) and issubclass(hint, Model):
         return hint.from_dict
     return _identity
+
+
+def _list(hint: Any) -> Decoder:
+    item, fast = _decoder(hint), _fast(hint)
+
+    def convert(value: Any) -> Any:
+        return [v if type(v) is fast else _step(item, v, i) for i, v in enumerate(_ARRAY(value))]
+
+    return convert
+
+
+def _dict(hint: Any) -> Decoder:
+    item, fast = _decoder(hint), _fast(hint)
+
+    def convert(value: Any) -> Any:
+        return {k: v if type(v) is fast else _step(item, v, k) for k, v in _OBJECT(value).items()}
+
+    return convert
 
 
 def _step(decoder: Decoder, value: Any, key: Any) -> Any:
@@ -243,7 +421,13 @@ def _step(decoder: Decoder, value: Any, key: Any) -> Any:
 
 
 def _enum(cls: type[enum.Enum]) -> Decoder:
+    members = cls._value2member_map_  # what cls(value) looks in first
+
     def convert(value: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            pass
         try:
             return cls(value)
         except ValueError:
@@ -255,6 +439,8 @@ def _enum(cls: type[enum.Enum]) -> Decoder:
 
 def _union(members: tuple[Any, ...]) -> Decoder:
     decoders = [_decoder(m) for m in members if m is not type(None)]
+    if len(decoders) == 1:
+        return _optional(decoders[0])
 
     def convert(value: Any) -> Any:
         if value is None:
@@ -266,5 +452,19 @@ def _union(members: tuple[Any, ...]) -> Decoder:
             except DecodeError as exc:
                 problems.append(exc.message)
         raise DecodeError("matches none of the declared types (" + "; ".join(problems) + ")")
+
+    return convert
+
+
+def _optional(decoder: Decoder) -> Decoder:
+    # A union of one type and null: the general case above, with one member.
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return decoder(value)
+        except DecodeError as exc:
+            problem = exc.message
+        raise DecodeError("matches none of the declared types (" + problem + ")")
 
     return convert
