@@ -14,6 +14,7 @@ from .models import Models
 from .validate import resolve
 
 GENERATOR_VERSION = "0.1.0"
+_QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
 IDEMPOTENT = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _STDLIB_HINTS = {"date": "datetime.date", "datetime": "datetime.datetime", "UUID": "uuid.UUID", "Any": "typing.Any"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -257,7 +258,9 @@ def _operation(
         if schema is None and isinstance(param.get("content"), dict) and param["content"]:
             schema = next(iter(param["content"].values())).get("schema")
         required = bool(param.get("required")) or location == "path"
+        # Only the serialisation styles the runtime implements reach the IR; anything else is sent as `form`.
         style = str(param.get("style") or "form")
+        style = style if style in _QUERY_STYLES else "form"
         description = str(param.get("description") or "") or _description(data, schema)
         params.append(
             Param(
