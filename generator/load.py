@@ -20,7 +20,9 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 200
 MAX_ALIAS_EXPANSION = 100_000
 
-_FENCE = re.compile(r"^```[ \t]*(yaml|yml|json)[ \t]*$", re.IGNORECASE)
+# CommonMark fences: three or more backticks or tildes; the block ends at a
+# fence of the same character at least as long, so text may hold shorter ones.
+_FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(yaml|yml|json)[ \t]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,18 @@ def _fenced_blocks(lines: list[str]) -> list[tuple[str, int, list[str]]]:
         if match is None:
             index += 1
             continue
+        fence = match.group(1)
         end = index + 1
-        while end < len(lines) and not lines[end].strip().startswith("```"):
+        while end < len(lines) and not _closes(lines[end].strip(), fence):
             end += 1
-        language = "json" if match.group(1).lower() == "json" else "yaml"
+        language = "json" if match.group(2).lower() == "json" else "yaml"
         blocks.append((language, index + 1, lines[index + 1 : end]))
         index = end + 1
     return blocks
+
+
+def _closes(line: str, fence: str) -> bool:
+    return len(line) >= len(fence) and line == fence[0] * len(line)
 
 
 def _finish(doc: Document) -> Document:

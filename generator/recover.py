@@ -87,7 +87,7 @@ _SCHEMA_FIELDS: Final[Mapping[str, str]] = {
     "deprecated": "bool",
     "readOnly": "bool",
     "writeOnly": "bool",
-    "examples": "[any]|{any}",
+    "examples": "[any]",
     "nullable": "bool",
     "discriminator": "Discriminator|str",
     "xml": "XML",
@@ -408,6 +408,29 @@ _ANNOTATIONS: Final = frozenset(
     }
 )
 _COMPOSITION: Final = frozenset({"allOf", "anyOf", "oneOf"})
+# The objects vendor extensions sit on: of the corpus's 3,462 extension keys,
+# all but 5 (on a headers map) are on one of these.
+_EXTENDED: Final = frozenset(
+    {
+        "OpenAPI",
+        "Swagger",
+        "Info",
+        "Server",
+        "Components",
+        "Paths",
+        "Paths2",
+        "PathItem",
+        "PathItem2",
+        "Operation",
+        "Operation2",
+        "Parameter",
+        "Parameter2",
+        "Schema",
+        "SecurityScheme",
+        "SecurityScheme2",
+        "Tag",
+    }
+)
 # Annotations with nested content that describe a whole object as often as a property.
 _OBJECT_LEVEL: Final = frozenset({"xml", "externalDocs", "example", "examples", "default"})
 # An `items` schema made of these alone is rarely described itself.
@@ -449,6 +472,22 @@ _KEYWORD_TYPE: Final[Mapping[str, str]] = {
         )
     },
 }
+# Data kinds (see _data_kind) each JSON type admits; `null` fits every type (nullable).
+_TYPE_KINDS: Final[Mapping[str, frozenset[str]]] = {
+    "string": frozenset({"str", "null"}),
+    "integer": frozenset({"int", "null"}),
+    "number": frozenset({"int", "float", "null"}),
+    "boolean": frozenset({"bool", "null"}),
+    "array": frozenset({"seq", "null"}),
+    "object": frozenset({"map", "null"}),
+    "null": frozenset({"null"}),
+}
+# Keywords that give a schema properties a `required` list can name.
+_UNLISTED: Final = frozenset({"properties", "allOf", "anyOf", "oneOf", "$ref", "patternProperties", "dependentSchemas"})
+_SCALAR_TYPES: Final = frozenset({"string", "integer", "number", "boolean", "null"})
+# Keywords whose value is an instance of the schema, and those whose items are.
+_INSTANCE: Final = frozenset({"example", "default", "const"})
+_INSTANCES: Final = frozenset({"examples", "enum"})
 _JSON_TYPES: Final = frozenset({"string", "number", "integer", "boolean", "array", "object", "null", "file"})
 # Fields an object cannot lack (unless it is a reference); closing an object
 # without them means the lines were attached to the wrong object.
@@ -761,6 +800,9 @@ class _Frame(NamedTuple):
     # Facts about a schema that tell where later keys belong.
     type_name: str | None = None
     props: frozenset[str] | None = None
+    data: frozenset[str] = frozenset()  # JSON kinds of the schema's examples, default, const and enum
+    shown: frozenset[str] | None = None  # keys of the schema's object example
+    nested: frozenset[str] = frozenset()  # property names of the objects among its properties
 
     def describe(self) -> str:
         items = self.item_spec.text if self.item_spec else ""
@@ -811,22 +853,42 @@ class _Choice:
 
 
 class _Ambiguous(Exception):
-    def __init__(self, index: int, line: _Line, pointer: str, readings: Sequence[str]) -> None:
+    def __init__(
+        self,
+        index: int,
+        line: _Line,
+        pointer: str,
+        readings: Sequence[str],
+        *,
+        settleable: bool = False,
+        reach: int = 120,
+        chosen: str = "",
+    ) -> None:
         super().__init__(line.number)
         self.index = index
         self.line = line
         self.pointer = pointer
         self.readings = tuple(readings)
+        # Which mapping a key of example data or a property belongs to: the
+        # document's schemas and examples may tell (see _Evidence).
+        self.settleable = settleable
+        # Lines after which the tie is final: later evidence may still settle it until then.
+        self.reach = reach
+        self.chosen = chosen  # the mapping the reading taken put the key in
 
 
 # How far a rival reading is followed to see whether it also holds up.
 _LOOKAHEAD: Final = 40
 # How many lines back a dead end may undo choices.
 _BACKTRACK: Final = 120
+# How far back a `required` list may move a property that went to a nested
+# object: a schema's properties can run on for hundreds of lines before it.
+_NAMED_REACH: Final = 400
 # Times one line's reading may be replaced by a cheaper one.
 _MAX_REVISIONS: Final = 2
 # Lines read by every search together, per line of the block.
 _WORK_PER_LINE: Final = 20
+_PROVISIONAL_WORK_PER_LINE: Final = 5
 # Lines read, counting re-reading after backtracking, per line of the block.
 _STEPS_PER_LINE: Final = 8
 _FREE_TIER: Final = 2
@@ -842,17 +904,35 @@ _W_UNLIKE: Final = 1  # an item that begins unlike the items of its list, but li
 
 
 class _Parser:
-    def __init__(self, lines: Sequence[_Line], *, file: str, root: str) -> None:
+    def __init__(
+        self,
+        lines: Sequence[_Line],
+        *,
+        file: str,
+        root: str,
+        evidence: _Evidence | None = None,
+        provisional: bool = False,
+    ) -> None:
         self.lines = lines
         self.file = file
         self.root = root
+        # The schemas and examples of an earlier reading, to settle ties by.
+        self.evidence = evidence
+        # A first reading, only to gather that evidence: ties are not errors,
+        # but the mappings they involve are noted as uncertain.
+        self.provisional = provisional
+        self.uncertain: set[str] = set()
         self.targets = _ref_targets(lines)
+        # Whether the document's version ignores keywords beside a $ref.
+        version = next((line.value.text for line in lines[:50] if line.key == "openapi" and line.value), "")
+        self.ref_alone = not re.match(r"3\.[1-9]", version)
         # Undecidable choices on the current reading, by line; a reading that
         # is abandoned takes its own with it.
         self.ambiguities: list[_Ambiguous] = []
         self.revisions: dict[int, int] = {}  # times the reading of a line was revised
         # Lines read by all searches together, lookahead included.
-        self.work = _WORK_PER_LINE * len(lines) + 20_000
+        # A provisional reading is worth a fraction of the time a real one may take.
+        self.work = (_PROVISIONAL_WORK_PER_LINE if provisional else _WORK_PER_LINE) * len(lines) + 20_000
         self.cols = [0] * len(lines)
         # Furthest line that could not be placed, for the error message.
         self.stuck = -1
@@ -894,7 +974,7 @@ class _Parser:
                     "",
                     "too many possible readings near this line; indent this part of the block by hand",
                 )
-            if record and self.ambiguities and self.ambiguities[0].index < i - _BACKTRACK:
+            if record and self.ambiguities and self.ambiguities[0].index < i - self.ambiguities[0].reach:
                 raise self.ambiguities[0]  # out of backtracking's reach: it is final
             if i < end:
                 options = self._options(state, i)
@@ -948,12 +1028,26 @@ class _Parser:
                         )
                     )
             cost += option.penalty
+            if record and self.lines[i].key == "required" and option.in_schema and option.penalty <= 0:
+                self._confirmed(option.state.top, i)
             if record:
                 self.cols[i] = option.col
                 for k in range(1, option.consumed):
                     self.cols[i + k] = option.cont_col
             i += option.consumed
             state = option.state
+
+    def _confirmed(self, schema: _Frame, i: int) -> None:
+        """Drop the ties over properties that a `required` list settles the way they were read."""
+        names = set(self._peek_items(i + 1))
+        if schema.props is None or not names <= schema.props:
+            return
+        properties = pointer_join(schema.pointer, "properties")
+        self.ambiguities = [
+            amb
+            for amb in self.ambiguities
+            if not (amb.reach == _NAMED_REACH and amb.chosen == properties and amb.line.key in names)
+        ]
 
     def _forget(self, i: int) -> None:
         """Drop what was noted about lines from i on, whose reading is being replaced."""
@@ -977,8 +1071,11 @@ class _Parser:
             return None  # the line has worse problems; backtracking will see to them
         best: tuple[int, _Choice, _Option] | None = None
         for choice in reversed(choices):
-            if choice.index < k - _LOOKAHEAD:
+            far = choice.index < k - _LOOKAHEAD
+            if choice.index < k - (_NAMED_REACH if named_evidence else _LOOKAHEAD):
                 break
+            if far and not (choice.taken.named and choice.taken.state.top.role == "properties"):
+                continue  # far back, only where a property went is worth another look
             paid = cost + future - choice.cost
             if (
                 choice.revised
@@ -988,14 +1085,14 @@ class _Parser:
             ):
                 continue  # evidence for the reading taken is not overturned by a guess
             for other in choice.others:
-                if other.text:
-                    continue
+                if other.text or other.unknown:
+                    continue  # a last resort, never a better reading of a line the grammar placed
                 if choice.taken.named and not (other.state.top.role == choice.taken.state.top.role == "properties"):
                     continue  # only a property moves to another schema's properties
                 start = choice.index + other.consumed
-                other_cost = self._run(
-                    other.state, start, max(start, horizon), budget=_LOOKAHEAD * 4, record=False, depth=depth
-                )
+                budget = max(_LOOKAHEAD, horizon - start) * 4
+                end = max(start, horizon)
+                other_cost = self._run(other.state, start, end, budget=budget, record=False, depth=depth)
                 if other_cost is None:
                     continue
                 gain = paid - other_cost - other.penalty
@@ -1048,6 +1145,14 @@ class _Parser:
         readings are only told apart by what follows them; when that does not
         tell them apart either, the block is ambiguous.
         """
+        line = self.lines[i]
+        # Ties the schemas and the examples of the document can settle.
+        kind = ""
+        if line.key is not None and not line.item:
+            if options[0].free:
+                kind = "data" if _documented(state.top.pointer) else ""
+            elif options[0].named:
+                kind = "property"
         scored: list[tuple[int, int]] = []
         for index, option in enumerate(options):
             if not option.contested:
@@ -1057,11 +1162,27 @@ class _Parser:
                 scored.append((cost, index))
         if not scored:
             return
-        best = min(scored)
-        ties = [index for cost, index in scored if cost == best[0]]
+        lowest = min(cost for cost, _ in scored)
+        ties = [index for cost, index in scored if cost == lowest]
+        best = ties[0]
+        if len(ties) > 1 and kind and self.evidence is not None:
+            assert line.key is not None
+            chosen = self.evidence.choose(kind, [options[k].state.top.pointer for k in ties], line.key)
+            if chosen is not None:
+                best, ties = ties[chosen], [ties[chosen]]
         if len(ties) > 1:
-            self.ambiguities.append(_Ambiguous(i, self.lines[i], state.top.pointer, [options[k].reading for k in ties]))
-        options.insert(0, options.pop(best[1]))
+            if self.provisional:
+                # Whichever way this goes, what these mappings hold is no evidence.
+                self.uncertain.update(options[k].state.top.pointer for k in ties)
+            else:
+                readings = [options[k].reading for k in ties]
+                # A `required` list further down may still tell where a property belongs.
+                reach = _NAMED_REACH if kind == "property" else _BACKTRACK
+                taken = options[best].state.top.pointer
+                self.ambiguities.append(
+                    _Ambiguous(i, line, state.top.pointer, readings, settleable=bool(kind), reach=reach, chosen=taken)
+                )
+        options.insert(0, options.pop(best))
 
     def _lookahead(self, option: _Option, i: int) -> int | None:
         start = i + option.consumed
@@ -1095,7 +1216,7 @@ class _Parser:
         if line.text.startswith("#"):
             return [_Option(state, max(state.top.col, 0))]
         if state.plain_col:
-            structural = self._structural(state._replace(plain_col=0), i, in_text=True)
+            structural = self._structural(state._replace(plain_col=0), i, in_text=line.can_continue)
             if line.can_continue:
                 penalty = _W_SWALLOWED if line.value else 0
                 structural.append(_Option(state, state.plain_col, text=True, penalty=penalty))
@@ -1117,8 +1238,10 @@ class _Parser:
             state = state._replace(pending=None)
         ranked: list[tuple[tuple[int, int, int, int, int], _Option]] = []
         head = _head(line.value) if line.item else ""
-        # Only data lists: a union may well mix a nested union with plain members.
-        like = line.item and any(f.item_spec is _SPECS["any"] and head in f.heads for f in _frames(state.top))
+        # Whether some open list has items that begin like this one.  Only data
+        # lists pay for an unlike item: a union may well mix a nested union
+        # with plain members.
+        like = line.item and any(f.item_spec is not None and head in f.heads for f in _frames(state.top))
         frame: _Frame | None = state.top
         depth = 0
         while frame is not None:
@@ -1151,12 +1274,12 @@ class _Parser:
                 for option in found:
                     ranked.append(
                         (
-                            (free, data, penalty, rank, depth),
+                            (free, data, penalty + option.penalty, rank, depth),
                             option._replace(
                                 reading=f"part of {frame.describe()}",
-                                penalty=penalty,
+                                penalty=penalty + option.penalty,
                                 free=free,
-                                alarm=alarm,
+                                alarm=alarm or option.alarm,
                                 named=rank == 1,
                                 in_schema=closed[0].map_type is _MAP_TYPES["Schema"],
                                 closing=closed[1],
@@ -1170,12 +1293,36 @@ class _Parser:
         ranked.sort(key=lambda r: r[0])
         options = [o for _, o in ranked]
         nested_annotation = line.key in _OBJECT_LEVEL and line.value.kind == "empty"
+        if line.key in _ANNOTATIONS and line.key != "$ref" and len(options) > 1:
+            # After a member of a union that gives just a type, an annotation
+            # describes that member about as often as the union's owner.
+            nested_annotation |= any(
+                o.in_schema
+                and o.state.top.role in _COMPOSITION
+                and "type" in o.state.top.keys
+                and o.state.top.keys - {line.key} <= _BARE - {"$ref"}
+                for o in options[:2]
+            )
+        # A property after a nested object's last property: the nested
+        # object's or its owner's; only what follows can tell.
+        nested_property = len(options) > 1 and all(
+            o.named and o.state.top.role == "properties" and o.penalty == options[0].penalty for o in options[:2]
+        )
+        if self.ref_alone and line.key in _ANNOTATIONS and len(ranked) > 1 and ranked[0][1].in_schema:
+            # An annotation describes the innermost schema that can take it;
+            # when that one is a reference, whose siblings this version
+            # ignores, nothing orders the others.
+            nested_annotation |= any(
+                o.in_schema and r[4] < ranked[0][0][4] and "$ref" in o.state.top.keys and o.state.top.role not in _PARTS
+                for r, o in ranked
+            )
         if (
             len(options) > 1
             and options[1].free == options[0].free
             and (
                 options[0].free
                 or line.item
+                or nested_property
                 or (
                     nested_annotation
                     and options[0].in_schema
@@ -1202,6 +1349,8 @@ class _Parser:
             # Names in one map follow one convention (PascalCase schemas,
             # snake_case properties); a stranger fits worse.
             return _W_CONVENTION
+        if key.startswith("x-") and frame.map_type.name not in _EXTENDED:
+            return _W_CONVENTION  # extensions describe operations and schemas, rarely their parts
         if frame.map_type is not _MAP_TYPES["Schema"]:
             return 0
         name = self._naming(key, line, i)
@@ -1210,12 +1359,19 @@ class _Parser:
             return _W_NAMED
         annotation = key in _ANNOTATIONS or key.startswith("x-")
         if key == "$ref" and not frame.keys <= _ANNOTATIONS:
-            return _W_MISFIT  # a reference joins annotations, not a schema of its own
+            # A reference joins annotations, not a schema of its own; a bare
+            # `type` before it merely repeats what the target is.
+            return 0 if frame.keys - _ANNOTATIONS == {"type"} else _W_MISFIT
         if "$ref" in frame.keys:
+            if key == "type" and frame.type_name is None:
+                return _W_CONVENTION
             if not annotation:
                 return _W_MISFIT
             if key in ("example", "examples", "default"):
                 # Beside a $ref, mostly the enclosing media type or parameter has these.
+                return _W_CONVENTION
+            if self.ref_alone and not key.startswith("x-"):
+                # Before OpenAPI 3.1 a $ref's siblings are ignored, so writers rarely put them there.
                 return _W_CONVENTION
         wanted = _KEYWORD_TYPE.get(key)
         if (
@@ -1228,10 +1384,15 @@ class _Parser:
         if key == "required" and line.value is not None and line.value.kind == "empty":
             names = set(self._peek_items(i + 1))
             if frame.props is not None and not names <= frame.props:
-                return _W_MISFIT
+                # A name that went to a nested object, or none of the names
+                # here: the list belongs elsewhere, or the properties do.
+                # Documents do list a name or two they never declare, though.
+                misplaced = not (names - frame.props).isdisjoint(frame.nested) or names.isdisjoint(frame.props)
+                return _W_MISFIT if misplaced else _W_CONVENTION
         if not annotation and key != "discriminator" and not frame.keys.isdisjoint(_COMPOSITION):
-            # After allOf/anyOf/oneOf a schema takes annotations and little else.
-            return _W_MISFIT
+            # After allOf/anyOf/oneOf a schema takes annotations and little
+            # else: a habit, weaker than a keyword that contradicts a type.
+            return _W_CONVENTION
         if key == "discriminator" and frame.keys.isdisjoint(("oneOf", "anyOf")):
             # A discriminator tells the members of a union apart; it mostly sits beside one.
             return _W_CONVENTION
@@ -1242,7 +1403,9 @@ class _Parser:
             # allOf/anyOf/oneOf usually describe the owner, when the owner can
             # still take them.
             owner = frame.parent if frame.role == "items" else frame.parent.parent
-            bare = frame.keys <= _BARE
+            # A member of a union that gives a type is described in itself far
+            # more often than its owner is (measured on the corpus).
+            bare = frame.keys <= (_BARE if frame.role == "items" else {"$ref"})
             if bare and owner is not None and owner.map_type is not None and (key not in owner.keys):
                 return _W_CONVENTION
         return 0
@@ -1277,10 +1440,19 @@ class _Parser:
                 return None
             if frame.length == 1 and frame.role in _COMPOSITION and frame.item_spec is not None:
                 penalty += _W_CONVENTION  # composing a single schema is the exception
+            if frame.map_type is _MAP_TYPES["Schema"] and "required" in frame.keys and _UNLISTED.isdisjoint(frame.keys):
+                penalty += _W_CONVENTION  # a `required` list names properties its schema lists
             parent = frame.parent
             assert parent is not None
-            if frame.role == "properties" and frame.map_type is not None:
-                parent = parent._replace(props=frame.keys)
+            if frame.props is not None and parent.map_type is not None and parent.role == "properties":
+                parent = parent._replace(nested=parent.nested | frame.props)
+            if parent.map_type is _MAP_TYPES["Schema"]:
+                if frame.role == "properties" and frame.map_type is not None:
+                    parent = parent._replace(props=frame.keys, nested=frame.nested)
+                elif frame.role in _INSTANCE and frame.map_type is _MAP_TYPES["{any}"]:
+                    parent = parent._replace(shown=frame.keys)
+                if _undeclared(parent):
+                    penalty += _W_MISFIT
             frame = parent
         return frame, penalty
 
@@ -1294,23 +1466,33 @@ class _Parser:
         if line.item:
             if spec.sequence is None:
                 return []
-            seq = _Frame(state.top, col, state.pending_pointer, state.pending_role, item_spec=_SPECS[spec.sequence])
-            return self._item(seq, line.value, line, i, col)
+            top, misfit = _instance(state.top, state.pending_role in _INSTANCE, "seq")
+            seq = _Frame(top, col, state.pending_pointer, state.pending_role, item_spec=_SPECS[spec.sequence])
+            return _against(self._item(seq, line.value, line, i, col), misfit)
         if line.key is None or spec.mapping is None:
             return []
-        frame = _Frame(state.top, col, state.pending_pointer, state.pending_role, map_type=_MAP_TYPES[spec.mapping])
+        top, misfit = _instance(state.top, state.pending_role in _INSTANCE, "map")
+        frame = _Frame(top, col, state.pending_pointer, state.pending_role, map_type=_MAP_TYPES[spec.mapping])
         match = _accepts(frame, line.key)
         if match is None:
             return []
-        return self._entry(frame, line.key, match[0], line.value, line, i)
+        return _against(self._entry(frame, line.key, match[0], line.value, line, i), misfit)
 
     def _entry(self, frame: _Frame, key: str, spec: _Spec, value: _Value, line: _Line, i: int) -> list[_Option]:
         """Readings of `key: value` as an entry of the mapping `frame`."""
         updated = frame._replace(keys=frame.keys | {key}, styles=frame.styles | _style(key))
+        misfit = False
         if key == "type" and value.kind == "scalar" and frame.map_type is _MAP_TYPES["Schema"]:
             updated = updated._replace(type_name=value.text)
+            # Examples given before the type must be instances of it.
+            misfit = not frame.data <= _TYPE_KINDS.get(value.text, frame.data)
+        elif key in _INSTANCE and value.kind != "empty":
+            updated, misfit = _instance(updated, True, _data_kind(value))
+        elif key in _INSTANCE and frame.map_type is _MAP_TYPES["Schema"]:
+            # A nested example (a mapping or a list) cannot be an instance of a scalar type.
+            misfit = frame.type_name in _SCALAR_TYPES
         pointer = pointer_join(frame.pointer, key)
-        return self._value(_State(updated), spec, value, line, i, frame.col, pointer, key)
+        return _against(self._value(_State(updated), spec, value, line, i, frame.col, pointer, key), misfit)
 
     def _item(self, seq: _Frame, value: _Value, line: _Line, i: int, col: int) -> list[_Option]:
         """Readings of `- value` as the next item of the sequence `seq` (dash at `col`)."""
@@ -1318,6 +1500,11 @@ class _Parser:
         assert spec is not None
         pointer = pointer_join(seq.pointer, seq.length)
         updated = seq._replace(length=seq.length + 1, heads=seq.heads | {_head(value)})
+        misfit = False
+        if seq.role in _INSTANCES and seq.parent is not None:
+            # Each item of `examples` and `enum` is an instance of the schema.
+            owner, misfit = _instance(seq.parent, True, _data_kind(value))
+            updated = updated._replace(parent=owner)
         if value.kind == "item":
             inner = _lex(line.number, value.text)
             assert inner.value is not None
@@ -1335,8 +1522,8 @@ class _Parser:
                     return []
                 nested = _Frame(updated, col + 2, pointer, seq.role, item_spec=_SPECS[spec.sequence])
                 options = self._item(nested, inner.value, line, i, col + 2)
-            return [o._replace(col=col) for o in options]
-        return self._value(_State(updated), spec, value, line, i, col, pointer, seq.role)
+            return _against([o._replace(col=col) for o in options], misfit)
+        return _against(self._value(_State(updated), spec, value, line, i, col, pointer, seq.role), misfit)
 
     def _value(
         self, state: _State, spec: _Spec, value: _Value, line: _Line, i: int, col: int, pointer: str, role: str
@@ -1362,6 +1549,13 @@ class _Parser:
             return self._spanning(state, value, line, i, col)
         if kind == "item" or not _scalar_fits(spec, value.scalar, value.text):
             return []
+        if (
+            self.ref_alone
+            and spec.mapping == "Schema"
+            and not {"str", "any"} & set(spec.scalars)
+            and role != "additionalProperties"
+        ):
+            return []  # `true`/`false` as a whole schema came with OpenAPI 3.1; before, only here
         if value.open_until:
             return self._spanning(state, value, line, i, col)
         if value.plain and not _TEXT_SCALARS.isdisjoint(spec.scalars):
@@ -1422,13 +1616,52 @@ def _frames(top: _Frame) -> Iterable[_Frame]:
         frame = frame.parent
 
 
+def _data_kind(value: _Value) -> str:
+    """The JSON kind of an inline value: str, int, float, bool, null, seq or map ('' unknown)."""
+    if value.kind == "scalar":
+        return "str" if value.open_until else value.scalar
+    if value.kind == "block":
+        return "str"
+    if value.kind == "flow":
+        return "map" if value.text.startswith("{") else "seq"
+    if value.kind == "item":
+        entry = _split_entry(value.text)
+        return "seq" if entry is None else "map"
+    return ""
+
+
+def _instance(frame: _Frame, applies: bool, kind: str) -> tuple[_Frame, bool]:
+    """Note an instance of the schema `frame` (an example, default, const or enum
+    value) of the given kind; the frame and whether the kind contradicts its type."""
+    if not applies or not kind or frame.map_type is not _MAP_TYPES["Schema"]:
+        return frame, False
+    admitted = _TYPE_KINDS.get(frame.type_name or "")
+    return frame._replace(data=frame.data | {kind}), admitted is not None and kind not in admitted
+
+
+def _undeclared(schema: _Frame) -> bool:
+    """Whether the schema's object example shows a key its properties lack (unions and
+    open maps aside: there the example may well hold more)."""
+    if schema.props is None or schema.shown is None or not _COMPOSITION.isdisjoint(schema.keys):
+        return False
+    return "additionalProperties" not in schema.keys and not schema.shown <= schema.props
+
+
+def _against(options: list[_Option], misfit: bool) -> list[_Option]:
+    """Options charged for data that contradicts the type of its schema: evidence,
+    not a rule, since real documents hold examples of the wrong type."""
+    if not misfit:
+        return options
+    return [o._replace(penalty=o.penalty + _W_CONVENTION) for o in options]
+
+
 def _head(value: _Value) -> str:
     """How an item begins, to compare items of one list: its first key, `-` for a
-    nested list, `:` for a flow or other scalar."""
+    nested list, `:` and its kind for a scalar, `:` for a flow collection."""
     if value.kind == "item":
         entry = _split_entry(value.text)
         return "-" if entry is None else entry[0] + ":"
-    return ":"
+    return ":" + _data_kind(value) if value.kind in ("scalar", "block") else ":"
 
 
 def _style(name: str) -> int:
@@ -1517,21 +1750,265 @@ def recover(lines: Sequence[str], *, file: str, first_line: int) -> str:
         if line.key in ("swagger", "openapi"):
             root = "Swagger" if line.key == "swagger" else "OpenAPI"
             break
-    parser = _Parser(lexed, file=file, root=root)
     try:
-        cols = parser.parse()
+        return _indented(lexed, _Parser(lexed, file=file, root=root).parse(), file)[0]
     except _Ambiguous as amb:
-        raise fail(
-            file, amb.line.number, amb.pointer, f"ambiguous: `{amb.line.text}` can be " + " or ".join(amb.readings)
-        ) from None
+        if not amb.settleable or len(lexed) > _EVIDENCE_LINES:
+            raise _ambiguity(amb, file) from None
+        first = amb
+    # Example data is settled by the schemas it documents, and nested
+    # properties by the examples of their schemas, either of which the page
+    # may give further down: a first reading that leaves such ties open
+    # gathers what is certain, and a second one settles the ties by it.
+    evidence: _Evidence | None = None
+    uncertain: set[str] | None = None
+    try:
+        # Each settled tie may make more evidence certain; a few rounds reach the fixed point.
+        for _ in range(_ROUNDS):
+            provisional = _Parser(lexed, file=file, root=root, evidence=evidence, provisional=True)
+            document = _indented(lexed, provisional.parse(), file)[1]
+            if provisional.uncertain == uncertain:
+                break
+            uncertain = provisional.uncertain
+            evidence = _Evidence(document, frozenset(uncertain))
+    except (_Ambiguous, GeneratorError):
+        # What follows a guess is no place to report from: the first tie stands.
+        raise _ambiguity(first, file) from None
+    try:
+        cols = _Parser(lexed, file=file, root=root, evidence=evidence).parse()
+    except _Ambiguous as amb:
+        raise _ambiguity(amb, file) from None
+    return _indented(lexed, cols, file)[0]
+
+
+def _ambiguity(amb: _Ambiguous, file: str) -> GeneratorError:
+    return fail(file, amb.line.number, amb.pointer, f"ambiguous: `{amb.line.text}` can be " + " or ".join(amb.readings))
+
+
+def _indented(lexed: Sequence[_Line], cols: Sequence[int], file: str) -> tuple[str, Any]:
+    """The lines at their columns as YAML text, and the document it reads."""
     text = "".join(" " * max(col, 0) + line.text + "\n" for col, line in zip(cols, lexed, strict=True))
     try:
-        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return text, yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         number = lexed[mark.line].number if mark is not None and mark.line < len(lexed) else None
         raise fail(file, number, "", f"the rebuilt block is not valid YAML: {exc}") from None
-    return text
+
+
+# ---------------------------------------------------------------------------
+# Example data against the schema it documents
+# ---------------------------------------------------------------------------
+
+# Readings that gather evidence at most, before the final one.
+_ROUNDS: Final = 4
+# Blocks longer than this are not read again for evidence: each reading of a
+# block this long takes seconds, and the result must come in seconds too.
+_EVIDENCE_LINES: Final = 25_000
+# How well a key fits a mapping of example data, by the schema of that mapping.
+_UNDECLARED, _OPEN, _DECLARED = 0, 1, 2
+_DATA_ROOTS: Final = frozenset({"example", "default", "const"})
+_NAME_MAPS: Final = frozenset({"properties", "patternProperties", "schemas", "definitions", "$defs", "examples"})
+
+
+class _Evidence:
+    """What the schemas of a first reading say about its example data, and the
+    other way round.  Only what that reading was certain of counts: a mapping
+    noted as `uncertain` (a tie it broke by guessing) proves nothing."""
+
+    def __init__(self, document: Any, uncertain: frozenset[str]) -> None:
+        self.document = document
+        self.uncertain = uncertain
+        # Schema pointer → keys its example instances hold.
+        self.instances: dict[str, set[str]] = {}
+        for pointer, schema, data in self._data_roots(document, ""):
+            self._note(schema, data, pointer, 0)
+
+    def choose(self, kind: str, containers: Sequence[str], key: str) -> int | None:
+        """The one container the evidence puts `key` in (an index), or None."""
+        if kind == "data":
+            fits = [self._fit(container, key) for container in containers]
+            best = max(fits)
+            winners = [k for k, fit in enumerate(fits) if fit == best]
+            decisive = best == _DECLARED or all(fit == _UNDECLARED for k, fit in enumerate(fits) if k != winners[0])
+            return winners[0] if len(winners) == 1 and decisive else None
+        # A property: the schema whose examples hold the key, when the others' examples lack it.
+        seen = [self.instances.get(container.removesuffix("/properties")) for container in containers]
+        winners = [k for k, keys in enumerate(seen) if keys is not None and key in keys]
+        return winners[0] if len(winners) == 1 else None
+
+    # -- example data → the schema describing it ------------------------------
+
+    def _fit(self, container: str, key: str) -> int:
+        """Whether the schema of the data mapping at `container` declares `key`."""
+        found = self._schema_at([_unescape(part) for part in container.split("/")[1:]])
+        names = self._declared(found) if found is not None else None
+        if names is None:
+            return _OPEN
+        return _DECLARED if key in names else _UNDECLARED
+
+    def _schema_at(self, parts: list[str]) -> tuple[str, Any] | None:
+        """The schema (pointer, node) describing the example data at a pointer."""
+        node: Any = self.document
+        pointer = ""
+        nodes: list[Any] = []
+        for index, part in enumerate(parts):
+            if isinstance(node, dict) and not (index and parts[index - 1] in _NAME_MAPS):
+                root = self._root_schema(nodes, node, parts, index, pointer)
+                if root is not None:
+                    return self._walk(root, parts[index + 1 :])
+            nodes.append(node)
+            node = _child(node, part)
+            pointer = pointer_join(pointer, part)
+            if node is None:
+                return None
+        return None
+
+    def _root_schema(
+        self, nodes: list[Any], node: dict[str, Any], parts: list[str], index: int, pointer: str
+    ) -> tuple[str, Any] | None:
+        """The schema of the data that starts below `node` at parts[index], if data starts there."""
+        part = parts[index]
+        if part in _DATA_ROOTS:
+            if "schema" in node:
+                return pointer_join(pointer, "schema"), node["schema"]
+            return pointer, node
+        if part == "value" and index >= 2 and parts[index - 2] == "examples" and isinstance(nodes[-2], dict):
+            media = nodes[-2]
+            if "schema" in media:
+                owner = pointer.rsplit("/", 2)[0]
+                return pointer_join(owner, "schema"), media["schema"]
+        return None
+
+    def _walk(self, schema: tuple[str, Any], parts: list[str]) -> tuple[str, Any] | None:
+        current: tuple[str, Any] | None = schema
+        for part in parts:
+            current = self._resolve(current)
+            if current is None or not isinstance(current[1], dict):
+                return None
+            if part.isdigit() and "items" in current[1]:
+                current = (pointer_join(current[0], "items"), current[1]["items"])
+                continue
+            current = self._property(current, part)
+        return self._resolve(current)
+
+    def _property(self, schema: tuple[str, Any], name: str) -> tuple[str, Any] | None:
+        for pointer, member in self._members(schema, 0):
+            properties = member.get("properties")
+            if isinstance(properties, dict) and name in properties:
+                return pointer_join(pointer, "properties", name), properties[name]
+        return None
+
+    def _resolve(self, schema: tuple[str, Any] | None) -> tuple[str, Any] | None:
+        for _ in range(20):  # reference chains end; cycles do not
+            if schema is None:
+                return None
+            node = schema[1]
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/")):
+                return schema
+            target: Any = self.document
+            for part in ref[2:].split("/"):
+                target = _child(target, _unescape(part))
+            schema = (ref[1:], target) if target is not None else None
+        return None
+
+    def _members(self, schema: tuple[str, Any] | None, depth: int) -> list[tuple[str, dict[str, Any]]]:
+        """A schema and the schemas it composes, references followed."""
+        resolved = self._resolve(schema)
+        if resolved is None or not isinstance(resolved[1], dict) or depth > 8:
+            return []
+        pointer, node = resolved
+        members = [(pointer, node)]
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            parts = node.get(keyword)
+            for k, part in enumerate(parts if isinstance(parts, list) else []):
+                members += self._members((pointer_join(pointer, keyword, k), part), depth + 1)
+        return members
+
+    def _declared(self, schema: tuple[str, Any]) -> frozenset[str] | None:
+        """The property names a schema declares; None when it declares none, or
+        when where its properties went was itself a guess."""
+        names: set[str] = set()
+        for pointer, member in self._members(schema, 0):
+            properties = member.get("properties")
+            if isinstance(properties, dict):
+                if pointer_join(pointer, "properties") in self.uncertain:
+                    return None
+                names.update(str(name) for name in properties)
+        return frozenset(names) if names else None
+
+    # -- schemas ← their example instances ------------------------------------
+
+    def _data_roots(self, node: Any, pointer: str) -> Iterable[tuple[str, tuple[str, Any], Any]]:
+        """(data pointer, schema, data) for every example with a known schema."""
+        if isinstance(node, list):
+            for k, item in enumerate(node):
+                yield from self._data_roots(item, pointer_join(pointer, k))
+            return
+        if not isinstance(node, dict):
+            return
+        names = pointer.rsplit("/", 1)[-1] in _NAME_MAPS
+        for key, value in node.items():
+            child = pointer_join(pointer, key)
+            if names or not isinstance(key, str):
+                yield from self._data_roots(value, child)
+            elif key in _DATA_ROOTS:
+                schema = (pointer_join(pointer, "schema"), node["schema"]) if "schema" in node else (pointer, node)
+                yield child, schema, value
+            elif key == "examples" and isinstance(value, dict) and "schema" in node:
+                for name, example in value.items():
+                    if isinstance(example, dict) and "value" in example:
+                        where = pointer_join(child, name, "value")
+                        yield where, (pointer_join(pointer, "schema"), node["schema"]), example["value"]
+            elif not key.startswith("x-"):
+                yield from self._data_roots(value, child)
+
+    def _note(self, schema: tuple[str, Any] | None, data: Any, pointer: str, depth: int) -> None:
+        """Record the keys of example data under the schema (and its parts) describing them."""
+        if schema is None or depth > 32:
+            return
+        resolved = self._resolve(schema)
+        if resolved is None or not isinstance(resolved[1], dict):
+            return
+        if isinstance(data, list) and "items" in resolved[1]:
+            items = (pointer_join(resolved[0], "items"), resolved[1]["items"])
+            for k, item in enumerate(data):
+                self._note(items, item, pointer_join(pointer, k), depth + 1)
+        elif isinstance(data, dict):
+            if pointer not in self.uncertain:  # which keys a guessed mapping holds proves nothing
+                for member_pointer, _ in self._members(resolved, 0):
+                    self.instances.setdefault(member_pointer, set()).update(str(key) for key in data)
+            for key, value in data.items():
+                self._note(self._property(resolved, str(key)), value, pointer_join(pointer, key), depth + 1)
+
+
+def _documented(pointer: str) -> bool:
+    """Whether data at this pointer is an example of a schema (not extension data, which has none)."""
+    parts = pointer.split("/")
+    for index, part in enumerate(parts):
+        if part.startswith("x-"):
+            return False
+        if part in _DATA_ROOTS or (part == "value" and index >= 2 and parts[index - 2] == "examples"):
+            return True
+    return False
+
+
+def example_keys(document: Any) -> dict[str, set[str]]:
+    """Schema pointer → the keys the document's examples of that schema hold."""
+    return _Evidence(document, frozenset()).instances
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return None
 
 
 _METHODS: Final = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"})

@@ -50,6 +50,20 @@ def test_a_flattened_standalone_yaml_file_is_recovered_too(tmp_path: Path) -> No
     assert load(flat).data == load(ORACLE).data
 
 
+def test_a_longer_fence_keeps_a_code_sample_inside_the_yaml_block(tmp_path: Path) -> None:
+    # CommonMark: a block opened with four backticks is not closed by three.
+    flat = [line.strip() for line in ORACLE.read_text("utf-8").splitlines() if line.strip()]
+    sample = ["description: |-", "Call it like this:", "```", "curl https://api.example", "```"]
+    info = flat.index("info:")
+    flat[info + 1 : info + 1] = sample
+    page = tmp_path / "page.md"
+    page.write_text("# API\n````yaml\n" + "\n".join(flat) + "\n````\n", encoding="utf-8")
+    doc = load(page)
+    assert doc.recovered
+    assert doc.data["info"]["description"] == "Call it like this:\n```\ncurl https://api.example\n```"
+    assert doc.data["paths"] == load(ORACLE).data["paths"]
+
+
 def test_generate_from_the_page_says_so_and_matches_the_oracle(capsys: pytest.CaptureFixture[str]) -> None:
     from_page = run(ad_hoc([PAGE], out=Path("unused"), package="thymia_client"))
     from_oracle = run(ad_hoc([ORACLE], out=Path("unused"), package="thymia_client"))
