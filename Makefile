@@ -61,6 +61,7 @@ $(PEERS_STAMP): bench/requirements-peers.txt
 
 bench: $(STAMP) $(PEERS_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/recovery.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -803,6 +803,10 @@ class _Frame(NamedTuple):
     data: frozenset[str] = frozenset()  # JSON kinds of the schema's examples, default, const and enum
     shown: frozenset[str] | None = None  # keys of the schema's object example
     nested: frozenset[str] = frozenset()  # property names of the objects among its properties
+    ref: str = ""  # the schema's `$ref`
+    # What the members of its allOf/anyOf/oneOf declare: property names, and the schemas they refer to.
+    parts: frozenset[str] = frozenset()
+    refs: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         items = self.item_spec.text if self.item_spec else ""
@@ -912,6 +916,7 @@ class _Parser:
         root: str,
         evidence: _Evidence | None = None,
         provisional: bool = False,
+        known: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.lines = lines
         self.file = file
@@ -922,6 +927,8 @@ class _Parser:
         # but the mappings they involve are noted as uncertain.
         self.provisional = provisional
         self.uncertain: set[str] = set()
+        # Property names of the schemas read before a tie, by `$ref`: what a member of a union declares.
+        self.known: Mapping[str, frozenset[str]] = known or {}
         self.targets = _ref_targets(lines)
         # Whether the document's version ignores keywords beside a $ref.
         version = next((line.value.text for line in lines[:50] if line.key == "openapi" and line.value), "")
@@ -1036,6 +1043,21 @@ class _Parser:
                     self.cols[i + k] = option.cont_col
             i += option.consumed
             state = option.state
+
+    def _undeclared(self, schema: _Frame) -> bool:
+        """Whether the schema's object example shows a key that neither its properties nor
+        its members' declare (open maps aside: there the example may well hold more)."""
+        if schema.shown is None or "additionalProperties" in schema.keys:
+            return False
+        if schema.props is None and not schema.parts and not schema.refs:
+            return False
+        declared = (schema.props or frozenset()) | schema.parts
+        for ref in schema.refs:
+            known = self.known.get(ref)
+            if known is None:
+                return False  # a member not read yet may declare anything
+            declared |= known
+        return not schema.shown <= declared
 
     def _confirmed(self, schema: _Frame, i: int) -> None:
         """Drop the ties over properties that a `required` list settles the way they were read."""
@@ -1429,8 +1451,7 @@ class _Parser:
             yield value.text
             i += 1
 
-    @staticmethod
-    def _close(top: _Frame, levels: int) -> tuple[_Frame, int] | None:
+    def _close(self, top: _Frame, levels: int) -> tuple[_Frame, int] | None:
         """Close the innermost `levels` frames: the frame left on top and the evidence
         against closing them as they stand; None if one cannot close."""
         frame = top
@@ -1446,12 +1467,17 @@ class _Parser:
             assert parent is not None
             if frame.props is not None and parent.map_type is not None and parent.role == "properties":
                 parent = parent._replace(nested=parent.nested | frame.props)
+            if frame.role in _COMPOSITION and (frame.map_type is _MAP_TYPES["Schema"] or frame.item_spec is not None):
+                # A member closes into its list, the list into the schema it composes.
+                parts = parent.parts | frame.parts | (frame.props or frozenset())
+                refs = parent.refs | frame.refs | ({frame.ref} if frame.ref else set())
+                parent = parent._replace(parts=parts, refs=refs)
             if parent.map_type is _MAP_TYPES["Schema"]:
                 if frame.role == "properties" and frame.map_type is not None:
                     parent = parent._replace(props=frame.keys, nested=frame.nested)
                 elif frame.role in _INSTANCE and frame.map_type is _MAP_TYPES["{any}"]:
                     parent = parent._replace(shown=frame.keys)
-                if _undeclared(parent):
+                if self._undeclared(parent):
                     penalty += _W_MISFIT
             frame = parent
         return frame, penalty
@@ -1482,6 +1508,8 @@ class _Parser:
         """Readings of `key: value` as an entry of the mapping `frame`."""
         updated = frame._replace(keys=frame.keys | {key}, styles=frame.styles | _style(key))
         misfit = False
+        if key == "$ref" and value.kind == "scalar" and frame.map_type is _MAP_TYPES["Schema"]:
+            updated = updated._replace(ref=value.text)
         if key == "type" and value.kind == "scalar" and frame.map_type is _MAP_TYPES["Schema"]:
             updated = updated._replace(type_name=value.text)
             # Examples given before the type must be instances of it.
@@ -1639,14 +1667,6 @@ def _instance(frame: _Frame, applies: bool, kind: str) -> tuple[_Frame, bool]:
     return frame._replace(data=frame.data | {kind}), admitted is not None and kind not in admitted
 
 
-def _undeclared(schema: _Frame) -> bool:
-    """Whether the schema's object example shows a key its properties lack (unions and
-    open maps aside: there the example may well hold more)."""
-    if schema.props is None or schema.shown is None or not _COMPOSITION.isdisjoint(schema.keys):
-        return False
-    return "additionalProperties" not in schema.keys and not schema.shown <= schema.props
-
-
 def _against(options: list[_Option], misfit: bool) -> list[_Option]:
     """Options charged for data that contradicts the type of its schema: evidence,
     not a rule, since real documents hold examples of the wrong type."""
@@ -1750,12 +1770,30 @@ def recover(lines: Sequence[str], *, file: str, first_line: int) -> str:
         if line.key in ("swagger", "openapi"):
             root = "Swagger" if line.key == "swagger" else "OpenAPI"
             break
+    parser = _Parser(lexed, file=file, root=root)
     try:
-        return _indented(lexed, _Parser(lexed, file=file, root=root).parse(), file)[0]
+        return _indented(lexed, parser.parse(), file)[0]
     except _Ambiguous as amb:
-        if not amb.settleable or len(lexed) > _EVIDENCE_LINES:
+        if not amb.settleable:
             raise _ambiguity(amb, file) from None
         first = amb
+    # The schemas read before a tie tell what the members of a union declare:
+    # read again knowing them, as long as each reading gets further.
+    known: dict[str, frozenset[str]] = {}
+    for _ in range(_ROUNDS):
+        more = _known_schemas(lexed, parser.cols, first.index)
+        if more.keys() <= known.keys():
+            break
+        known |= more
+        parser = _Parser(lexed, file=file, root=root, known=known)
+        try:
+            return _indented(lexed, parser.parse(), file)[0]
+        except _Ambiguous as amb:
+            if not amb.settleable or amb.index <= first.index:
+                raise _ambiguity(amb, file) from None
+            first = amb
+    if len(lexed) > _EVIDENCE_LINES:
+        raise _ambiguity(first, file)
     # Example data is settled by the schemas it documents, and nested
     # properties by the examples of their schemas, either of which the page
     # may give further down: a first reading that leaves such ties open
@@ -1765,7 +1803,7 @@ def recover(lines: Sequence[str], *, file: str, first_line: int) -> str:
     try:
         # Each settled tie may make more evidence certain; a few rounds reach the fixed point.
         for _ in range(_ROUNDS):
-            provisional = _Parser(lexed, file=file, root=root, evidence=evidence, provisional=True)
+            provisional = _Parser(lexed, file=file, root=root, evidence=evidence, provisional=True, known=known)
             document = _indented(lexed, provisional.parse(), file)[1]
             if provisional.uncertain == uncertain:
                 break
@@ -1775,10 +1813,31 @@ def recover(lines: Sequence[str], *, file: str, first_line: int) -> str:
         # What follows a guess is no place to report from: the first tie stands.
         raise _ambiguity(first, file) from None
     try:
-        cols = _Parser(lexed, file=file, root=root, evidence=evidence).parse()
+        cols = _Parser(lexed, file=file, root=root, evidence=evidence, known=known).parse()
     except _Ambiguous as amb:
         raise _ambiguity(amb, file) from None
     return _indented(lexed, cols, file)[0]
+
+
+def _known_schemas(lexed: Sequence[_Line], cols: Sequence[int], end: int) -> dict[str, frozenset[str]]:
+    """`$ref` → the property names declared by each schema in lines[:end] (as read so far)."""
+    text = "".join(" " * max(col, 0) + line.text + "\n" for col, line in zip(cols[:end], lexed[:end], strict=True))
+    try:
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(document, dict):
+        return {}
+    evidence = _Evidence(document, frozenset())
+    known: dict[str, frozenset[str]] = {}
+    for pointer in ("/components/schemas", "/definitions"):
+        section = evidence.resolve_pointer(pointer)
+        for name, schema in section.items() if isinstance(section, dict) else ():
+            where = pointer_join(pointer, str(name))
+            names = evidence.declared((where, schema))
+            if names is not None:
+                known["#" + where] = names
+    return known
 
 
 def _ambiguity(amb: _Ambiguous, file: str) -> GeneratorError:
@@ -1842,7 +1901,7 @@ class _Evidence:
     def _fit(self, container: str, key: str) -> int:
         """Whether the schema of the data mapping at `container` declares `key`."""
         found = self._schema_at([_unescape(part) for part in container.split("/")[1:]])
-        names = self._declared(found) if found is not None else None
+        names = self.declared(found) if found is not None else None
         if names is None:
             return _OPEN
         return _DECLARED if key in names else _UNDECLARED
@@ -1926,7 +1985,13 @@ class _Evidence:
                 members += self._members((pointer_join(pointer, keyword, k), part), depth + 1)
         return members
 
-    def _declared(self, schema: tuple[str, Any]) -> frozenset[str] | None:
+    def resolve_pointer(self, pointer: str) -> Any:
+        node: Any = self.document
+        for part in pointer.split("/")[1:]:
+            node = _child(node, _unescape(part))
+        return node
+
+    def declared(self, schema: tuple[str, Any]) -> frozenset[str] | None:
         """The property names a schema declares; None when it declares none, or
         when where its properties went was itself a guess."""
         names: set[str] = set()

@@ -648,6 +648,42 @@ type: string
     assert pet["properties"]["owner"]["properties"] == {"name": {"type": "string"}}
 
 
+def test_an_example_on_a_composed_schema_counts_its_referenced_members() -> None:
+    # `image_27` could continue `photo` or the member's properties; read as the
+    # member's, the example after it would describe the composed Agent, whose
+    # referenced member `Base` (read earlier) declares no `image_21`.
+    doc = recovered(
+        _HEAD
+        + """
+Base:
+type: object
+properties:
+gid:
+type: string
+Agent:
+allOf:
+- $ref: "#/components/schemas/Base"
+- type: object
+properties:
+photo:
+type: object
+properties:
+image_21:
+type: string
+image_27:
+type: string
+example:
+image_21: a
+image_27: b
+Other:
+type: string
+"""
+    )
+    photo = doc["components"]["schemas"]["Agent"]["allOf"][1]["properties"]["photo"]
+    assert set(photo["properties"]) == {"image_21", "image_27"}
+    assert photo["example"] == {"image_21": "a", "image_27": "b"}
+
+
 # -- merging pages ------------------------------------------------------------------
 
 
