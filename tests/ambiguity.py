@@ -35,6 +35,8 @@ class Witness:
 
 
 # -- where each node sits in the grammar -------------------------------------------------------------------
+# A table of its own, not generator/recover.py's: a proof that shared the recovery tool's reading of the
+# grammar would share its mistakes too.
 # A kind names what a position holds: an object ("Schema", "Operation", ...), "{X}" a map of author-chosen
 # names to X, "[X]" a list of X, "Compose" an allOf/anyOf/oneOf list, "data" free-form JSON (anything below
 # it is data too) and "Opaque" a position this walker does not model (nothing below it counts as data).

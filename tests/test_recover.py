@@ -568,13 +568,8 @@ type: string
     assert "Remove/properties ({Schema})" in diagnostic.message
 
 
-def test_an_object_example_tells_which_schema_has_the_property() -> None:
-    doc = recovered(
-        _HEAD
-        + """
-Agent:
-type: object
-properties:
+# An object property whose example names both its properties, then another schema.
+_PHOTO = """
 photo:
 type: object
 properties:
@@ -588,6 +583,17 @@ image_27: b
 Other:
 type: string
 """
+
+
+def test_an_object_example_tells_which_schema_has_the_property() -> None:
+    doc = recovered(
+        _HEAD
+        + """
+Agent:
+type: object
+properties:
+"""
+        + _PHOTO
     )
     # Read as Agent's, `image_27` would leave the example naming a property Agent lacks.
     photo = doc["components"]["schemas"]["Agent"]["properties"]["photo"]
@@ -665,19 +671,8 @@ allOf:
 - $ref: "#/components/schemas/Base"
 - type: object
 properties:
-photo:
-type: object
-properties:
-image_21:
-type: string
-image_27:
-type: string
-example:
-image_21: a
-image_27: b
-Other:
-type: string
 """
+        + _PHOTO
     )
     photo = doc["components"]["schemas"]["Agent"]["allOf"][1]["properties"]["photo"]
     assert set(photo["properties"]) == {"image_21", "image_27"}
