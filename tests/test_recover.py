@@ -431,14 +431,9 @@ type: string
 
 
 def test_before_openapi_3_1_true_is_no_schema_so_no_property_reads_it() -> None:
-    text = """
-openapi: 3.0.3
-info:
-title: T
-version: '1'
-paths: {}
-components:
-schemas:
+    text = (
+        _HEAD.replace("3.1.0", "3.0.3")
+        + """
 Details:
 type: object
 properties:
@@ -450,6 +445,7 @@ nullable: true
 tokens:
 type: integer
 """
+    )
     doc = recovered(text)
     best_of = doc["components"]["schemas"]["Details"]["properties"]["best_of"]
     assert best_of["nullable"] is True
