@@ -525,10 +525,6 @@ class _MapType:
     free: bool = False  # arbitrary JSON: any key, nothing is known about it
 
 
-# Rank of a key match: fixed fields are the strongest evidence, free-form the weakest.
-_FIXED, _PATTERNED, _NAMED, _FREE = 0, 1, 2, 3
-
-
 def _build_specs() -> tuple[dict[str, _Spec], dict[str, _MapType]]:
     maps: dict[str, _MapType] = {name: _MapType(name, fields) for name, fields in _OBJECTS.items()}
     for name, (values, pattern, ext) in _MAPS.items():
