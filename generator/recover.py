@@ -861,7 +861,7 @@ class _Ambiguous(Exception):
         readings: Sequence[str],
         *,
         settleable: bool = False,
-        reach: int = 120,
+        reach: int | None = None,
         chosen: str = "",
     ) -> None:
         super().__init__(line.number)
@@ -873,7 +873,7 @@ class _Ambiguous(Exception):
         # document's schemas and examples may tell (see _Evidence).
         self.settleable = settleable
         # Lines after which the tie is final: later evidence may still settle it until then.
-        self.reach = reach
+        self.reach = _BACKTRACK if reach is None else reach
         self.chosen = chosen  # the mapping the reading taken put the key in
 
 
