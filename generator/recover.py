@@ -24,6 +24,20 @@ from generator.errors import GeneratorError, fail, pointer_join
 # Scalar kinds whose text may run on over several lines.
 _TEXT_SCALARS: Final = frozenset({"str", "any"})
 _REF: Final = {"$ref": "str", "summary": "str", "description": "str"}
+# A header object is a parameter without `name` and `in`.
+_HEADER: Final = {
+    **_REF,
+    "required": "bool",
+    "deprecated": "bool",
+    "allowEmptyValue": "bool",
+    "style": "str",
+    "explode": "bool",
+    "allowReserved": "bool",
+    "schema": "Schema",
+    "example": "any",
+    "examples": "{Example}",
+    "content": "{MediaType}",
+}
 
 _SCHEMA_FIELDS: Final[Mapping[str, str]] = {
     "$schema": "str",
@@ -188,21 +202,7 @@ _OBJECTS: Final[Mapping[str, Mapping[str, str]]] = {
         "servers": "[Server]",
     },
     "ExternalDocs": {"description": "str", "url": "str"},
-    "Parameter": {
-        **_REF,
-        "name": "str",
-        "in": "str",
-        "required": "bool",
-        "deprecated": "bool",
-        "allowEmptyValue": "bool",
-        "style": "str",
-        "explode": "bool",
-        "allowReserved": "bool",
-        "schema": "Schema",
-        "example": "any",
-        "examples": "{Example}",
-        "content": "{MediaType}",
-    },
+    "Parameter": {**_HEADER, "name": "str", "in": "str"},
     "RequestBody": {**_REF, "content": "{MediaType}", "required": "bool"},
     "MediaType": {
         "description": "str",
@@ -245,19 +245,7 @@ _OBJECTS: Final[Mapping[str, Mapping[str, str]]] = {
         "requestBody": "any",
         "server": "Server",
     },
-    "Header": {
-        **_REF,
-        "required": "bool",
-        "deprecated": "bool",
-        "allowEmptyValue": "bool",
-        "style": "str",
-        "explode": "bool",
-        "allowReserved": "bool",
-        "schema": "Schema",
-        "example": "any",
-        "examples": "{Example}",
-        "content": "{MediaType}",
-    },
+    "Header": _HEADER,
     "Tag": {
         "name": "str",
         "summary": "str",
@@ -860,8 +848,7 @@ class _Ambiguous(Exception):
         pointer: str,
         readings: Sequence[str],
         *,
-        settleable: bool = False,
-        reach: int | None = None,
+        kind: str = "",
         chosen: str = "",
     ) -> None:
         super().__init__(line.number)
@@ -869,12 +856,20 @@ class _Ambiguous(Exception):
         self.line = line
         self.pointer = pointer
         self.readings = tuple(readings)
-        # Which mapping a key of example data or a property belongs to: the
-        # document's schemas and examples may tell (see _Evidence).
-        self.settleable = settleable
-        # Lines after which the tie is final: later evidence may still settle it until then.
-        self.reach = _BACKTRACK if reach is None else reach
+        # "data" (which mapping a key of example data belongs to) or "property"
+        # (which object a property belongs to): ties the document's schemas and
+        # examples may settle (see _Evidence); "" for any other.
+        self.kind = kind
         self.chosen = chosen  # the mapping the reading taken put the key in
+
+    @property
+    def settleable(self) -> bool:
+        return bool(self.kind)
+
+    @property
+    def reach(self) -> int:
+        """Lines after which the tie is final; a `required` list further down may still settle a property."""
+        return _NAMED_REACH if self.kind == "property" else _BACKTRACK
 
 
 # How far a rival reading is followed to see whether it also holds up.
@@ -1064,7 +1059,7 @@ class _Parser:
         self.ambiguities = [
             amb
             for amb in self.ambiguities
-            if not (amb.reach == _NAMED_REACH and amb.chosen == properties and amb.line.key in names)
+            if not (amb.kind == "property" and amb.chosen == properties and amb.line.key in names)
         ]
 
     def _forget(self, i: int) -> None:
@@ -1194,12 +1189,8 @@ class _Parser:
                 self.uncertain.update(options[k].state.top.pointer for k in ties)
             else:
                 readings = [options[k].reading for k in ties]
-                # A `required` list further down may still tell where a property belongs.
-                reach = _NAMED_REACH if kind == "property" else _BACKTRACK
                 taken = options[best].state.top.pointer
-                self.ambiguities.append(
-                    _Ambiguous(i, line, state.top.pointer, readings, settleable=bool(kind), reach=reach, chosen=taken)
-                )
+                self.ambiguities.append(_Ambiguous(i, line, state.top.pointer, readings, kind=kind, chosen=taken))
         options.insert(0, options.pop(best))
 
     def _lookahead(self, option: _Option, i: int) -> int | None:

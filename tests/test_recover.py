@@ -478,7 +478,9 @@ def test_a_list_item_continues_the_list_whose_items_have_its_kind() -> None:
         _HEAD
         + """
 Codes:
-type: object
+anyOf:
+- type: string
+- type: array
 examples:
 - "404,429"
 - - 404

@@ -131,20 +131,23 @@ def test_all_of_inherits_fields() -> None:
     assert cat.to_dict() == {"species": "felis", "indoor": True}
 
 
+# Wire names that are keywords, symbols, digits first or a model method's name.
+AWKWARD = {
+    "from": "a",
+    "class": 1,
+    "@type": "t",
+    "files[0]": "f",
+    "+1": 2,
+    "userLabel": "u",
+    "to_dict": "d",
+    "2fa": True,
+}
+
+
 def test_awkward_property_names_are_safe_and_keep_their_wire_names() -> None:
-    data = {
-        "from": "a",
-        "class": 1,
-        "@type": "t",
-        "files[0]": "f",
-        "+1": 2,
-        "userLabel": "u",
-        "to_dict": "d",
-        "2fa": True,
-    }
-    awkward = fm.Awkward.from_dict(data)
+    awkward = fm.Awkward.from_dict(AWKWARD)
     assert awkward.from_ == "a" and awkward.class_ == 1 and awkward.to_dict_ == "d"
-    assert awkward.to_dict() == data
+    assert awkward.to_dict() == AWKWARD
 
 
 def test_nullable_fields_can_send_an_explicit_null() -> None:
