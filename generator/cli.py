@@ -10,9 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import config as config_module
-from . import names
+from .commands import diff
+from .commands.check import check
+from .commands.watch import watch
 from .config import Target
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Diagnostic, GeneratorError
+from .errors import EXIT_FAILED, EXIT_USAGE, Diagnostic, GeneratorError, Report
+from .pipeline import generate
 
 EPILOG = "exit codes: 0 ok, 1 invalid spec / drift / breaking change / failed write, 2 usage"
 
@@ -27,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.handler(args))
+        report: Report = args.handler(args)
     except GeneratorError as exc:
         _print(exc.diagnostics)
         return exc.exit_code
@@ -39,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"internal error: {type(exc).__name__}: {exc} (a bug in the generator; please report it)", file=sys.stderr
         )
         return EXIT_FAILED
+    _print(report.diagnostics)
+    for line in report.lines:
+        print(line, file=sys.stderr)
+    sys.stdout.write(report.output)
+    return report.exit_code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # One entry per command; a new command is one more `_command(...)` call and a handler below.
-    generate = _command(
+    generate_parser = _command(
         commands,
         "generate",
         _generate,
@@ -57,25 +65,30 @@ def _parser() -> argparse.ArgumentParser:
         "Write the generated package for every target in pyproject.toml, or for --spec. A run whose inputs and "
         "output are unchanged since the last one (per the manifest) does nothing.",
     )
-    _target_options(generate)
-    _distribution_option(generate)
+    _target_options(generate_parser)
+    _distribution_option(generate_parser)
+    generate_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="take over files in the output that the generator did not write (they are replaced)",
+    )
 
-    check = _command(
+    check_parser = _command(
         commands,
         "check",
         _check,
         "exit 1 when the generated package differs from what the spec produces",
         "Compare the generated package on disk with what the spec produces now; print a diff and the fix.",
     )
-    _target_options(check)
-    _distribution_option(check)
-    check.add_argument(
+    _target_options(check_parser)
+    _distribution_option(check_parser)
+    check_parser.add_argument(
         "--full",
         action="store_true",
         help="always render and compare, even when the manifest shows unchanged inputs and files (for CI)",
     )
 
-    watch = _command(
+    watch_parser = _command(
         commands,
         "watch",
         _watch,
@@ -83,10 +96,10 @@ def _parser() -> argparse.ArgumentParser:
         "Generate, then regenerate on every change to the spec, templates/ or pyproject.toml. An invalid spec "
         "prints its error and keeps the last good output.",
     )
-    _target_options(watch)
-    _distribution_option(watch)
+    _target_options(watch_parser)
+    _distribution_option(watch_parser)
 
-    diff = _command(
+    diff_parser = _command(
         commands,
         "diff",
         _diff,
@@ -94,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         "Compare two specs (files, or git:REV:path) and classify each change as breaking or non-breaking, "
         "in the HTTP contract and in the generated package; ends with a suggested semver bump.",
     )
-    recover = _command(
+    recover_parser = _command(
         commands,
         "recover",
         _recover,
@@ -102,15 +115,18 @@ def _parser() -> argparse.ArgumentParser:
         "Read a Markdown docs page with an embedded OpenAPI document, or a YAML file, rebuild the structure of "
         "YAML that lost its indentation, and write the document as indented YAML for review.",
     )
-    recover.add_argument("page", type=Path, help="the docs page or YAML file")
-    recover.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    recover_parser.add_argument("page", type=Path, help="the docs page or YAML file")
+    recover_parser.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    _best_guess_option(recover_parser)
 
-    diff.add_argument("old", help="the old spec: a file, or git:REV:path")
-    diff.add_argument("new", help="the new spec: a file, or git:REV:path")
-    diff.add_argument("--target", help="name overrides from this configured target (default: the default target)")
-    diff.add_argument("--root", type=Path, default=Path("."), help="project folder holding pyproject.toml")
-    diff.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
-    diff.add_argument(
+    diff_parser.add_argument("old", help="the old spec: a file, or git:REV:path")
+    diff_parser.add_argument("new", help="the new spec: a file, or git:REV:path")
+    diff_parser.add_argument(
+        "--target", help="name overrides from this configured target (default: the default target)"
+    )
+    diff_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding pyproject.toml")
+    diff_parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    diff_parser.add_argument(
         "--fail-on",
         choices=("breaking", "any"),
         help="exit 1 when a breaking change (or any change) is found; without it the report never fails",
@@ -121,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
 def _command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
-    handler: Callable[[argparse.Namespace], int],
+    handler: Callable[[argparse.Namespace], Report],
     summary: str,
     description: str,
 ) -> argparse.ArgumentParser:
@@ -134,7 +150,16 @@ def _distribution_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distribution", action="store_true", help="also write a pyproject.toml beside the package")
 
 
+def _best_guess_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--best-guess",
+        action="store_true",
+        help="recover a flattened page by its most probable reading where it is ambiguous; each choice is printed",
+    )
+
+
 def _target_options(parser: argparse.ArgumentParser) -> None:
+    _best_guess_option(parser)
     parser.add_argument("--target", help="only this target from [tool.generator.targets]")
     parser.add_argument("--spec", type=Path, action="append", help="a spec file or docs page (repeat to merge pages)")
     parser.add_argument("--out", type=Path, help="output folder (vendoring: any folder, e.g. another project's src/)")
@@ -156,34 +181,33 @@ def _target_options(parser: argparse.ArgumentParser) -> None:
 
 def targets(args: argparse.Namespace) -> list[Target]:
     """The targets a command acts on, with its flags applied."""
-    if args.package and names.package_name(args.package) != args.package:
-        raise _usage(f"--package {args.package!r} is not a valid Python package name")
+    if args.package:
+        problem = config_module.package_problem(args.package)
+        if problem:
+            raise _usage(f"--package: {problem}")
     if args.spec:
         if not args.out or not args.package:
             raise _usage("--spec needs --out and --package")
         chosen = [config_module.ad_hoc(args.spec, out=args.out, package=args.package)]
     else:
-        loaded = config_module.load_config(args.root)
-        chosen = [t for t in loaded.targets if args.target in (None, t.name)]
+        chosen = [t for t in config_module.load_targets(args.root) if args.target in (None, t.name)]
         if not chosen:
             what = f"no target named {args.target!r}" if args.target else "no targets configured"
-            raise GeneratorError(
-                [
-                    Diagnostic(
-                        str(args.root / "pyproject.toml"),
-                        None,
-                        "tool.generator",
-                        f"{what}; or pass --spec FILE --out DIR --package NAME",
-                    )
-                ],
-                exit_code=EXIT_USAGE,
-            )
+            where = str(args.root / "pyproject.toml")
+            message = f"{what}; or pass --spec FILE --out DIR --package NAME"
+            raise GeneratorError([Diagnostic(where, None, "tool.generator", message)], exit_code=EXIT_USAGE)
         if args.out or args.package:
             # Vendoring a configured target: its spec and names, written elsewhere under another package name.
             if len(chosen) > 1:
                 raise _usage("--out and --package need --target when several targets are configured")
             chosen = [replace(chosen[0], out=args.out or chosen[0].out, package=args.package or chosen[0].package)]
-    flags = {"validate": args.validate, "distribution": args.distribution, "cache": args.cache}
+    flags = {
+        "validate": args.validate,
+        "distribution": args.distribution,
+        "cache": args.cache,
+        "force": getattr(args, "force", False),
+        "best_guess": args.best_guess,
+    }
     return [config_module.with_flags(t, **flags) for t in chosen]
 
 
@@ -196,65 +220,38 @@ def _print(diagnostics: Sequence[Diagnostic]) -> None:
         print(diagnostic.format(), file=sys.stderr)
 
 
-def _recover(args: argparse.Namespace) -> int:
-    from .load import load
+def _recover(args: argparse.Namespace) -> Report:
+    from .spec.load import load
+    from .write import write_text
 
-    doc = load(args.page)
+    doc = load(args.page, best_guess=args.best_guess)
     if doc.text.lstrip().startswith("{"):
-        import yaml
+        import yaml  # imported here: only a JSON page needs writing as YAML
 
         text = yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True, width=100)
     else:
         text = doc.text if doc.text.endswith("\n") else doc.text + "\n"
     note = "recovered the structure of its flattened YAML" if doc.recovered else "its YAML was already indented"
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        from .write import write_text
-
+    if args.output is not None:
         write_text(args.output, text)
-    print(f"{args.page}: {note}" + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
-    return EXIT_OK
+    report = Report([f"{args.page}: {note}" + (f"; wrote {args.output}" if args.output else "")])
+    report.diagnostics.extend(doc.warnings)
+    report.output = "" if args.output is not None else text
+    return report
 
 
-def _generate(args: argparse.Namespace) -> int:
+def _generate(args: argparse.Namespace) -> Report:
+    report = Report()
     for target in targets(args):
-        print(generate_target(target), file=sys.stderr)
-    return EXIT_OK
+        report.add(generate(target))
+    return report
 
 
-def generate_target(target: Target) -> str:
-    """Generate one target, print its warnings, and return the one-line summary."""
-    # Imported here so that a no-op run stays light: pipeline.generate imports the heavy stages only when
-    # the manifest shows a change.
-    from .pipeline import generate
-
-    report, warnings = generate(target)
-    _print(warnings)
-    if report.skipped:
-        return f"{target.name}: {target.package_dir}: up to date ({report.unchanged} file(s), inputs unchanged)"
-    changed = len(report.written) + len(report.removed)
-    return f"{target.name}: {target.package_dir}: {changed} file(s) changed, {report.unchanged} unchanged"
-
-
-def _check(args: argparse.Namespace) -> int:
-    from .drift import drift, unchanged
-
-    status = EXIT_OK
+def _check(args: argparse.Namespace) -> Report:
+    report = Report()
     for target in targets(args):
-        if not args.full and unchanged(target):
-            print(
-                f"{target.name}: {target.package_dir}: up to date (inputs and files as the manifest records)",
-                file=sys.stderr,
-            )
-            continue
-        problems = drift(target, command=_fix_command(args, target))
-        if problems:
-            print(problems, end="")
-            status = EXIT_FAILED
-        else:
-            print(f"{target.name}: {target.package_dir}: up to date", file=sys.stderr)
-    return status
+        report.add(check(target, full=args.full, command=_fix_command(args, target)))
+    return report
 
 
 def _fix_command(args: argparse.Namespace, target: Target) -> str:
@@ -270,29 +267,29 @@ def _fix_command(args: argparse.Namespace, target: Target) -> str:
         words += ["--root", str(args.root)] if args.root != Path(".") else []
     words += [] if args.validate else ["--no-validate"]
     words += ["--distribution"] if target.distribution else []
+    words += ["--best-guess"] if target.best_guess else []
     return shlex.join(words)
 
 
-def _watch(args: argparse.Namespace) -> int:
-    from .watch import watch
+def _watch(args: argparse.Namespace) -> Report:
+    def one(target: Target) -> str:
+        report = generate(target)
+        _print(report.diagnostics)
+        return "\n".join(report.lines)
 
-    return watch(lambda: targets(args), root=args.root, generate_one=generate_target, report=_print)
+    code = watch(lambda: targets(args), root=args.root, generate_one=one, report=_print)
+    return Report(failed=code != 0)
 
 
-def _diff(args: argparse.Namespace) -> int:
-    from .diff import compare, exit_code, format_json, format_text, read_spec
-
+def _diff(args: argparse.Namespace) -> Report:
     target = _diff_target(args)
-    old, new = read_spec(args.old, root=args.root), read_spec(args.new, root=args.root)
-    report = compare(old, new, target=target)
-    print(format_json(report) if args.format == "json" else format_text(report), end="")
-    return exit_code(report, fail_on=args.fail_on)
+    old, new = diff.read_spec(args.old, root=args.root), diff.read_spec(args.new, root=args.root)
+    return diff.report(diff.compare(old, new, target=target), output=args.format, fail_on=args.fail_on)
 
 
 def _diff_target(args: argparse.Namespace) -> Target:
     # The configured target's name overrides shape the Python surface; without a config, defaults.
-    loaded = config_module.load_config(args.root)
-    for target in loaded.targets:
+    for target in config_module.load_targets(args.root):
         if args.target in (None, target.name):
             return target
     if args.target:

@@ -1,7 +1,9 @@
-"""pyproject.toml `[tool.generator]` + command-line flags → frozen Config of targets."""
+"""pyproject.toml `[tool.generator]` + command-line flags → frozen targets."""
 
 from __future__ import annotations
 
+import keyword
+import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -9,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from . import names
-from .errors import EXIT_USAGE, GeneratorError, fail
+from .errors import EXIT_USAGE, Diagnostic, GeneratorError
+
+# Modules a generated package imports, directly or through httpx: a package of the same name would shadow them.
+_THIRD_PARTY = frozenset({"httpx", "httpcore", "h11", "anyio", "sniffio", "certifi", "idna"})
 
 
 @dataclass(frozen=True)
 class Target:
-    """One generated package: where its spec is, where it goes, and the names it overrides."""
+    """One generated package: where its spec is, where it goes, and what the maintainer overrides."""
 
     name: str
     specs: tuple[Path, ...]
@@ -23,71 +28,126 @@ class Target:
     client_name: str = ""
     resources: Mapping[str, str] = field(default_factory=dict)  # tag → resource attribute
     operations: Mapping[str, str] = field(default_factory=dict)  # operationId or "METHOD /path" → method
+    models: Mapping[str, str] = field(default_factory=dict)  # schema pointer or generated name → class name
+    pagination: Mapping[str, Any] = field(default_factory=dict)  # operation → pager table, or false to switch off
+    templates: Path | None = None  # searched before the built-in templates
     validate: bool = True
     distribution: bool = False
+    force: bool = False  # take over files the generator did not write
+    best_guess: bool = False  # recover flattened pages by their most probable reading, each choice reported
     cache: bool = True  # the user cache of validation results and formatted code; never changes the output
 
     @property
     def package_dir(self) -> Path:
         return self.out / self.package
 
+    def settings(self) -> dict[str, Any]:
+        """What of the target shapes the output. Paths are left out: the committed manifest must not depend on
+        where the checkout lives."""
+        return {
+            "name": self.name,
+            "package": self.package,
+            "client": self.client_name,
+            "resources": dict(self.resources),
+            "operations": dict(self.operations),
+            "models": dict(self.models),
+            "pagination": _plain(self.pagination),
+            "validate": self.validate,
+            "distribution": self.distribution,
+            "best_guess": self.best_guess,
+        }
 
-@dataclass(frozen=True)
-class Config:
-    root: Path
-    targets: tuple[Target, ...]
-    pyproject: Path | None
 
-
-def load_config(root: Path) -> Config:
-    """Targets from `root/pyproject.toml`; a project without one has no configured targets."""
+def load_targets(root: Path) -> tuple[Target, ...]:
+    """Targets from `root/pyproject.toml`, the default first; a project without one has none."""
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
-        return Config(root, (), None)
+        return ()
     try:
         table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("generator", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise fail(str(pyproject), None, "tool.generator", f"cannot read the configuration: {exc}") from None
-    targets = []
-    for name, raw in (table.get("targets") or {}).items():
-        targets.append(_target(pyproject, root, str(name), raw))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _bad(str(pyproject), "tool.generator", f"cannot read the configuration: {exc}") from None
+    if not isinstance(table, dict):
+        raise _bad(str(pyproject), "tool.generator", "must be a table")
+    raw_targets = table.get("targets") or {}
+    if not isinstance(raw_targets, dict):
+        raise _bad(str(pyproject), "tool.generator.targets", "must be a table of targets")
+    targets = [_target(pyproject, root, str(name), raw) for name, raw in raw_targets.items()]
     default = table.get("default")
     targets.sort(key=lambda t: t.name != default)
-    return Config(root, tuple(targets), pyproject)
+    return tuple(targets)
+
+
+def package_problem(package: str) -> str | None:
+    """Why `package` cannot name a generated package, or None. Digits are fine (`stripe_v3`); a keyword is not
+    an importable name, and a module the package itself imports would be shadowed by it."""
+    if not package.isidentifier() or not package.isascii():
+        return f"{package!r} is not a valid Python package name"
+    if keyword.iskeyword(package):
+        return f"{package!r} is a Python keyword"
+    if package in sys.stdlib_module_names or package in _THIRD_PARTY:
+        return f"{package!r} would shadow the module of that name, which the generated package imports"
+    return None
 
 
 def _target(pyproject: Path, root: Path, name: str, raw: Any) -> Target:
     where = f"tool.generator.targets.{name}"
 
-    def bad(message: str) -> GeneratorError:
-        return GeneratorError(fail(str(pyproject), None, where, message).diagnostics, exit_code=EXIT_USAGE)
+    def bad(message: str, at: str = "") -> GeneratorError:
+        return _bad(str(pyproject), where + at, message)
 
     if not isinstance(raw, dict):
         raise bad("a target must be a table")
     specs = raw.get("spec")
     specs = [specs] if isinstance(specs, str) else specs
-    if not specs or not all(isinstance(s, str) for s in specs):
-        raise bad("`spec` must name a spec file or a list of them")
-    package = str(raw.get("package") or names.package_name(name))
-    if names.package_name(package) != package:
-        raise bad(f"`package` {package!r} is not a valid Python package name")
+    if not specs or not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
+        raise bad("`spec` must name a spec file or a list of them", ".spec")
+    package = raw.get("package") or names.package_name(name)
+    if not isinstance(package, str):
+        raise bad("`package` must be a string", ".package")
+    problem = package_problem(package)
+    if problem:
+        raise bad(problem, ".package")
     table = raw.get("names") or {}
+    if not isinstance(table, dict):
+        raise bad("`names` must be a table", ".names")
+    templates = raw.get("templates")
+    if templates is not None and not isinstance(templates, str):
+        raise bad("`templates` must name a folder", ".templates")
+    pagination = raw.get("pagination") or {}
+    if not isinstance(pagination, dict) or not all(isinstance(v, (dict, bool)) for v in pagination.values()):
+        raise bad("`pagination` maps operations to a pager table, or to false", ".pagination")
     return Target(
         name=name,
         specs=tuple(root / s for s in specs),
         out=root / str(raw.get("out", "generated")),
         package=package,
         client_name=str(raw.get("client") or ""),
-        resources=_strings(table.get("resources"), bad),
-        operations=_strings(table.get("operations"), bad),
+        resources=_identifiers(table.get("resources"), lambda m: bad(m, ".names.resources")),
+        operations=_identifiers(table.get("operations"), lambda m: bad(m, ".names.operations")),
+        models=_identifiers(table.get("models"), lambda m: bad(m, ".names.models")),
+        pagination=pagination,
+        templates=root / templates if templates else None,
     )
 
 
-def _strings(value: Any, bad: Any) -> dict[str, str]:
+def _identifiers(value: Any, bad: Any) -> dict[str, str]:
     value = value or {}
-    if not isinstance(value, dict) or not all(isinstance(v, str) and v.isidentifier() for v in value.values()):
+    if not isinstance(value, dict) or not all(
+        isinstance(v, str) and v.isidentifier() and not keyword.iskeyword(v) for v in value.values()
+    ):
         raise bad("name overrides must map spec names to Python identifiers")
     return {str(k): v for k, v in value.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _bad(file: str, where: str, message: str) -> GeneratorError:
+    return GeneratorError([Diagnostic(file, None, where, message)], exit_code=EXIT_USAGE)
 
 
 def ad_hoc(spec: Sequence[Path], *, out: Path, package: str) -> Target:
@@ -95,5 +155,6 @@ def ad_hoc(spec: Sequence[Path], *, out: Path, package: str) -> Target:
     return Target(name=package, specs=tuple(spec), out=out, package=package)
 
 
-def with_flags(target: Target, *, validate: bool, distribution: bool, cache: bool = True) -> Target:
-    return replace(target, validate=validate, distribution=distribution, cache=cache)
+def with_flags(target: Target, **flags: Any) -> Target:
+    """The target with command-line flags applied (validate, distribution, force, best_guess, cache)."""
+    return replace(target, **flags)

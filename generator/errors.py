@@ -1,20 +1,21 @@
-"""Diagnostics: the one place a problem becomes a located, printable message."""
+"""Diagnostics and reports: the one place a problem becomes a located, printable message, and an outcome an
+exit code."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
-EXIT_FAILED = 1  # invalid spec, drift, breaking change, unwritable output
+EXIT_FAILED = 1  # invalid spec, drift, breaking change, a file the generator will not or cannot write
 EXIT_USAGE = 2
 
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem, located as precisely as the input allows."""
+    """One problem, located as precisely as the input allows: `file:line: pointer: message`."""
 
     file: str
     line: int | None
@@ -42,13 +43,33 @@ class GeneratorError(Exception):
 
 
 def fail(file: str, line: int | None, pointer: str, message: str) -> GeneratorError:
-    """Build the error for a single located problem."""
+    """The error for a single located problem."""
     return GeneratorError([Diagnostic(file, line, pointer, message)])
 
 
-def pointer_join(pointer: str, *parts: str | int) -> str:
-    """Extend a JSON pointer (RFC 6901), escaping `~` and `/` in each part."""
-    for part in parts:
-        text = str(part).replace("~", "~0").replace("/", "~1")
-        pointer = f"{pointer}/{text}"
-    return pointer
+@dataclass
+class Report:
+    """What a command did: lines for the terminal, diagnostics, and the exit code they add up to."""
+
+    lines: list[str] = field(default_factory=list)  # progress and summaries, for standard error
+    output: str = ""  # the command's product (a diff, a report), for standard output
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: bool = False  # drift found, a breaking change under --fail-on, a target that could not be written
+
+    def add(self, other: Report) -> None:
+        self.lines.extend(other.lines)
+        self.output += other.output
+        self.diagnostics.extend(other.diagnostics)
+        self.failed = self.failed or other.failed
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed or any(d.level == "error" for d in self.diagnostics):
+            return EXIT_FAILED
+        return EXIT_OK
+
+
+def pointer_join(pointer: str, *parts: str | int) -> str:  # retired: use spec.pointer.join
+    from .spec.pointer import join
+
+    return join(pointer, *parts)

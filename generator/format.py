@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import ast
-import functools
 import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import fingerprint
+from .cache import Cache
 from .errors import Diagnostic, GeneratorError
-
-if TYPE_CHECKING:
-    from .cache import Cache
 
 LINE_LENGTH = 100
 # Below this much unformatted code, forking workers costs more than it saves (black formats ~50 KB/s).
@@ -27,8 +25,6 @@ def format_files(files: dict[str, str], *, source: str, cache: bool = True, jobs
     stands, so a file is formatted as separate top-level blocks, each remembered in the cache by its text:
     an edit reformats only the blocks it touched, and a large file spreads across cores (`jobs`, default all).
     """
-    from .cache import Cache
-
     store = Cache(enabled=cache)
     problems: list[Diagnostic] = []
     formatted: dict[str, str] = {}
@@ -79,8 +75,6 @@ def format_source(text: str, *, cache: bool = False) -> str:
     """One snippet through black; with `cache`, remembered like a block (a hit imports no black)."""
     if not cache:
         return str(_black().format_str(text, mode=_mode()))
-    from .cache import Cache
-
     store, entry = Cache(), _block_key(text)
     hit = store.get("format", entry)
     if hit is not None:
@@ -203,26 +197,13 @@ def _mode() -> Any:
     return _MODE
 
 
-@functools.cache
-def _engine() -> str:
-    """What a formatted block depends on besides its text: black's version and `_mode()`, spelled out so that
-    a cache hit needs no black import."""
-    from .cache import version_of
-
-    return f"black=={version_of('black')} py310 line_length={LINE_LENGTH} normalize magic_comma stable"
-
-
 def _block_key(text: str) -> str:
-    from .cache import key
-
-    return key("format-block", _engine(), text)
+    # Black's version and `_mode()` are part of the generator's fingerprint, so a hit needs no black import.
+    return fingerprint.digest("format-block", fingerprint.code(), text)
 
 
 def _file_key(text: str) -> str:
-    # The whole file's result also depends on this module (import sorting, splitting, joining).
-    from .cache import key, sources_digest
-
-    return key("format-file", _engine(), sources_digest("format.py"), text)
+    return fingerprint.digest("format-file", fingerprint.code(), text)
 
 
 def _sorted_imports(text: str) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import encode, names
-from .errors import GeneratorError, fail, pointer_join
+from .errors import GeneratorError, fail
+from .spec.pointer import join as pointer_join
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "models"
 _DCG_HEADER = re.compile(r"\A(?:#[^\n]*\n)+\n*")

@@ -1,15 +1,18 @@
-"""IR → {path: text}: every template under templates/package, through one Jinja environment; no disk writes."""
+"""IR → {path: text}: the package templates through one Jinja environment, plus the runtime modules copied
+with the header; no disk writes."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
-from . import encode
+from . import assets, encode
+from .config import Target
+from .errors import fail
 from .ir import Package
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+if TYPE_CHECKING:
+    import jinja2
 
 # Public names of the generated errors module, exported again from the package root.
 ERRORS = [
@@ -29,10 +32,14 @@ ERRORS = [
 ]
 
 
-def environment() -> jinja2.Environment:
+def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """The one Jinja environment: a user's templates folder first, then the built-in one."""
+    import jinja2  # imported here: an up-to-date run never renders
+
+    folders = [str(p) for p in (user_templates, assets.templates()) if p is not None]
     # Templates receive encoded values only; StrictUndefined turns a misspelt name into an error, not "".
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -42,14 +49,21 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(package: Package, *, distribution: bool = False) -> dict[str, str]:
+def render(package: Package, *, target: Target) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the output folder."""
-    env = environment()
-    context = {"pkg": package, "header": package.header, "errors": ERRORS}
+    env = environment(target.templates)
+    context: dict[str, Any] = {"pkg": package, "header": package.header, "errors": ERRORS}
     files: dict[str, str] = {}
-    for template in sorted((TEMPLATES / "package").glob("*.jinja2")):
-        name = template.name.removesuffix(".jinja2")
-        files[f"{package.name}/{name}"] = env.get_template(f"package/{template.name}").render(context)
-    if distribution:
+    for name in sorted(n for n in env.list_templates() if n.startswith("package/") and n.endswith(".jinja2")):
+        files[f"{package.name}/{name.removeprefix('package/').removesuffix('.jinja2')}"] = env.get_template(
+            name
+        ).render(context)
+    for module in assets.runtime_modules():
+        relative = f"{package.name}/{module.name}"
+        files.setdefault(relative, f"{package.header}\n{module.read_text('utf-8')}")
+    if target.distribution:
         files["pyproject.toml"] = env.get_template("distribution/pyproject.toml.jinja2").render(context)
+    if not any(path.endswith(".py") for path in files):
+        # An installation without its templates would otherwise "succeed" by writing nothing.
+        raise fail(str(assets.templates()), None, "", "no package templates found: the installation is incomplete")
     return files

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import fail
+from .errors import GeneratorError, fail
+from .fingerprint import file_digest
 
 LOCK_WAIT_SECONDS = 30.0
 
@@ -129,12 +130,15 @@ def _write(out: Path, files: dict[str, str], *, package: str, inputs: str, sourc
     return WriteReport(tuple(changed), tuple(stale), len(encoded) - len(changed))
 
 
-def file_digest(path: Path) -> str | None:
-    """The sha256 of a regular file, or None when there is none (missing, a folder, a symlink)."""
+def up_to_date(out: Path, package: str, inputs: str) -> bool:
+    """True when the manifest was written from these very inputs and every file it lists is still as written."""
+    manifest = read_manifest(out, package)
+    if manifest.inputs != inputs or not manifest.files:
+        return False
     try:
-        return sha256(path.read_bytes()) if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        return None
+        return all(file_digest(safe_relative(out, path)) == sha for path, sha in manifest.files.items())
+    except GeneratorError:
+        return False
 
 
 def _refuse_escaping_links(out: Path, package: str) -> None:

@@ -134,7 +134,7 @@ def _located(error: Any) -> bool:
 
 
 def _operations(spec: Path) -> int:
-    from generator.load import load
+    from generator.spec.load import load
 
     data = load(spec).data
     methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -188,7 +188,7 @@ def _compile_all(folder: Path) -> list[str]:
 
 
 def _import_and_use(out: Path, package: str, spec: Path, models: Any) -> list[str]:
-    from generator.load import load
+    from generator.spec.load import load
 
     sys.path.insert(0, str(out))
     try:
@@ -217,7 +217,7 @@ def _import_and_use(out: Path, package: str, spec: Path, models: Any) -> list[st
 
 
 def _round_trips(data: dict[str, Any], module: Any, classes: dict[str, str]) -> list[str]:
-    from generator.validate import resolve
+    from generator.spec.pointer import resolve
 
     problems: list[str] = []
     generated = 0
@@ -364,7 +364,7 @@ def _json_schema(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
             return node
         ref = node.get("$ref")
         if isinstance(ref, str):
-            from generator.validate import resolve
+            from generator.spec.pointer import resolve
 
             if ref in seen:
                 raise ValueError("recursive")

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.config import Target, ad_hoc, load_config
+from generator.config import Target, ad_hoc, load_targets
 from generator.names import operation_name, resource_name
 from generator.pipeline import run
 from tests.client_support.generate import REPO
 
-THYMIA = next(t for t in load_config(REPO).targets if t.name == "thymia")
+THYMIA = next(t for t in load_targets(REPO) if t.name == "thymia")
 
 
 @pytest.mark.parametrize(

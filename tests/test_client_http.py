@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.config import load_config
+from generator.config import load_targets
 from tests.client_support.generate import CORPUS, REPO, SPECS, Generated, arguments, generate, operations
 from tests.client_support.server import Credential, Fault, SpecServer
 
@@ -23,7 +23,7 @@ THYMIA_CREDENTIAL = Credential("api_key", "header", "x-api-key", KEY)
 
 
 def thymia() -> Generated:
-    target = next(t for t in load_config(REPO).targets if t.name == "thymia")
+    target = next(t for t in load_targets(REPO) if t.name == "thymia")
     return generate(target.specs[0], "thymia_client_under_test", target=target)
 
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
+from generator.config import load_targets
 from generator.errors import GeneratorError
 from tests.conftest import REPO
 
 
 def test_the_thymia_target_is_the_default() -> None:
-    config = load_config(REPO)
-    first = config.targets[0]
+    targets = load_targets(REPO)
+    first = targets[0]
     assert first.name == "thymia"
     assert first.package == "thymia_client"
     assert first.out == REPO / "generated"
@@ -36,9 +36,9 @@ package = "b_client"
 "GET /things" = "list_things"
 """
     )
-    config = load_config(tmp_path)
-    assert [t.name for t in config.targets] == ["b", "a"]
-    b, a = config.targets
+    targets = load_targets(tmp_path)
+    assert [t.name for t in targets] == ["b", "a"]
+    b, a = targets
     assert b.specs == (tmp_path / "one.md", tmp_path / "two.md")
     assert b.package_dir == tmp_path / "src" / "b_client"
     assert b.operations == {"GET /things": "list_things"}
@@ -56,6 +56,6 @@ package = "b_client"
 def test_bad_configuration_is_a_usage_error(table: str, tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(table)
     with pytest.raises(GeneratorError) as caught:
-        load_config(tmp_path)
+        load_targets(tmp_path)
     assert caught.value.exit_code == 2
     assert "tool.generator.targets.x" in str(caught.value)

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from generator import diff
+from generator.commands import diff
 from generator.cli import main
 from generator.config import ad_hoc
-from generator.load import Document, load
+from generator.spec.load import Document, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "tests" / "specs" / "diff"
@@ -217,7 +217,7 @@ def _report(base: tuple[Document, dict[str, diff.ClassShape]], edit: Edit) -> di
     changes = diff.contract_changes(doc.data, data) + diff.surface_changes(
         surface, diff.python_surface(new, target=TARGET)
     )
-    return diff.Report(doc.file, new.file, tuple(changes))
+    return diff.Changes(doc.file, new.file, tuple(changes))
 
 
 def test_the_table_is_large_enough() -> None:

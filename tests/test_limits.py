@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import load as load_module
+from generator.spec import load as load_module
 from generator.errors import GeneratorError
-from generator.load import MAX_DEPTH, load, parse_json, parse_yaml
+from generator.spec.load import MAX_DEPTH, load, parse_json, parse_yaml
 
 ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
 

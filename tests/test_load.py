@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import GeneratorError
-from generator.load import load, parse_json, parse_page, parse_yaml
+from generator.spec.load import load, parse_json, parse_page, parse_yaml
 
 
 def test_integer_like_and_boolean_keys_become_strings() -> None:

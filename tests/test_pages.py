@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.config import ad_hoc, load_config
-from generator.load import load
+from generator.config import ad_hoc, load_targets
+from generator.spec.load import load
 from generator.pipeline import run
 from tests.conftest import REPO
 
@@ -18,7 +18,7 @@ ORACLE = REPO / "spec" / "thymia.openapi.yaml"
 
 
 def test_the_thymia_target_reads_the_page_as_published() -> None:
-    target = load_config(REPO).targets[0]
+    target = load_targets(REPO)[0]
     assert target.specs == (PAGE,)
 
 

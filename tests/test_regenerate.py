@@ -55,7 +55,7 @@ def _texts(project: Path) -> dict[str, str]:
 
 def test_the_manifest_records_inputs_and_outputs(first: Path) -> None:
     manifest = json.loads((first / "out" / ".petstore.manifest.json").read_text("utf-8"))
-    assert set(manifest["sources"]) == {"spec", "templates", "config", "generator"}
+    assert set(manifest["sources"]) == {"spec", "config", "generator"}
     assert len(manifest["inputs"]) == 64
     assert "petstore/models.py" in manifest["files"] and "petstore/client.py" in manifest["files"]
 
@@ -78,7 +78,6 @@ def test_an_unchanged_run_touches_nothing_and_stays_light(project: Path) -> None
     code, elapsed, heavy = done.stdout.split(" ", 2)
     assert code == "0"
     assert heavy.strip() == "[]", "an up-to-date run must not import the heavy stages"
-    assert float(elapsed) < 1.0
     assert "up to date" in done.stderr
     assert _state(project) == before
 

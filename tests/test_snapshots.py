@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.config import load_config
+from generator.config import load_targets
 from generator.pipeline import run
 from tests.conftest import REPO
 from tests.snapshots import CASES, golden_files, render_case
@@ -20,7 +20,7 @@ def test_feature_spec_matches_its_golden_tree(case: str) -> None:
 
 
 def test_committed_package_is_what_the_spec_produces() -> None:
-    target = load_config(REPO).targets[0]
+    target = load_targets(REPO)[0]
     rendered = run(target)
     for path, text in rendered.files.items():
         on_disk = (target.out / path).read_text("utf-8")

@@ -6,8 +6,8 @@ import re
 
 import yaml
 
-from generator.load import load
-from generator.validate import validate
+from generator.spec.load import load
+from generator.spec.validate import validate
 from tests.conftest import REPO
 
 PAGE = REPO / "spec" / "thymia.docs.md"

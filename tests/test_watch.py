@@ -107,8 +107,8 @@ def test_watch_follows_edits_survives_a_broken_spec_and_stops_on_ctrl_c(watcher:
 
 def test_template_edits_are_watched(tmp_path: Path) -> None:
     """The watched folders: the spec's, every folder under templates/, and the root (for pyproject.toml)."""
-    from generator.inputs import TEMPLATES
-    from generator.watch import _folders
+    from generator.assets import templates
+    from generator.commands.watch import _folders
 
     folders = _folders({(tmp_path / "spec" / "api.yaml")}, tmp_path)
-    assert TEMPLATES in folders and TEMPLATES / "package" in folders and tmp_path.resolve() in folders
+    assert templates() in folders and templates() / "package" in folders and tmp_path.resolve() in folders

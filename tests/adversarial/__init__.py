@@ -29,7 +29,7 @@ def payload(n: int, sentinel: Path) -> str:
     """A hostile string: if any part of it ever ran as code, `sentinel` would exist."""
     touch = f'__import__("pathlib").Path({str(sentinel)!r}).touch()'
     return (
-        f"PWNED_{n}\"\"\"''' {{{{ 7*7 }}}} {{% print(1) %}}{{# c #}} \r\n\u2028\u2029\u202e\u2066\x00 "
+        f"PWNED_{n}\"\"\"''' {{{{ 7*7 }}}} {{% print(1) %}}{{# c #}} \r\n\u2028\u2029\u202e\u2066\x01 "
         f'{touch}; """; {touch}; # \'; {touch} #\\'
     )
 

@@ -17,7 +17,7 @@ from generator.config import Target, ad_hoc
 from generator.format import format_files
 from generator.ir import Operation, Package, Resource
 from generator.models import generate_models
-from generator.pipeline import load_spec
+from generator.spec import load_spec
 from generator.render import render
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,10 +48,10 @@ def generate(spec: Path, package: str, *, target: Target | None = None) -> Gener
 
 def _generate(spec: Path, package: str, target: Target | None) -> Generated:
     target = replace(target, package=package, out=_OUT) if target else ad_hoc([spec], out=_OUT, package=package)
-    doc = load_spec(target)
+    doc = load_spec(target.specs)
     models = generate_models(doc.data, file=doc.file)
     ir = build(doc.data, models, target=target, spec_sha256=doc.sha256)
-    files = format_files(render(ir), source=doc.file)
+    files = format_files(render(ir, target=target), source=doc.file)
     for relative, text in files.items():
         path = _OUT / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,7 @@ def operations(gen: Generated) -> list[tuple[Resource, Operation]]:
 
 
 def deref(spec: dict[str, Any], value: Any) -> Any:
-    from generator.validate import resolve
+    from generator.spec.pointer import resolve
 
     for _ in range(20):
         if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):

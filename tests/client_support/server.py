@@ -23,7 +23,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from generator.build import example_value
 from generator.names import HTTP_METHODS
-from generator.validate import resolve
+from generator.spec.pointer import resolve
 
 
 @dataclass

@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Target
-from .errors import EXIT_OK, Diagnostic, GeneratorError
-from .inputs import TEMPLATES
+from .. import assets
+from ..config import Target
+from ..errors import EXIT_OK, Diagnostic, GeneratorError
 
 if TYPE_CHECKING:
     from watchfiles import Change
@@ -34,6 +34,7 @@ def watch(
     from watchfiles import watch as changes
 
     pyproject = (root / "pyproject.toml").resolve()
+    templates = assets.templates()
     usual = DefaultFilter()  # drops editor swap and backup files
     try:
         targets = _regenerate(load_targets, [], generate_one, report)
@@ -45,9 +46,9 @@ def watch(
                 file = Path(path)
                 if not usual(change, path):
                     return False
-                return file in specs or file == pyproject or file.is_relative_to(TEMPLATES)
+                return file in specs or file == pyproject or file.is_relative_to(templates)
 
-            shown = sorted(_shown(f) for f in folders if f == TEMPLATES or not f.is_relative_to(TEMPLATES))
+            shown = sorted(_shown(f) for f in folders if f == templates or not f.is_relative_to(templates))
             print(f"watching {', '.join(shown)} (Ctrl-C stops)", file=sys.stderr)
             for batch in changes(
                 *folders,
@@ -94,8 +95,9 @@ def _regenerate(
 
 def _folders(specs: set[Path], root: Path) -> list[Path]:
     """Every folder to watch: each spec's, each under templates/, and the root for pyproject.toml."""
+    templates = assets.templates()
     folders = {spec.parent for spec in specs if spec.parent.is_dir()}
-    folders |= {TEMPLATES, *(p for p in TEMPLATES.rglob("*") if p.is_dir())}
+    folders |= {templates, *(p for p in templates.rglob("*") if p.is_dir())}
     folders.add(root.resolve())
     return sorted(folders)
 

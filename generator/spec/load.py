@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import GeneratorError, fail, pointer_join
+from ..errors import Diagnostic, GeneratorError, fail
+from .pointer import join, walk
 
 # Bounds on untrusted input: a document past them is refused before it can exhaust memory.
 MAX_BYTES = 64 * 1024 * 1024
@@ -36,6 +37,7 @@ class Document:
     line_offset: int = 0
     recovered: bool = False
     sha256: str = ""  # of the source file's bytes: the spec's identity in headers and manifests
+    warnings: tuple[Diagnostic, ...] = ()  # what loading had to decide (best-guess recovery choices)
     _locate: Callable[[str], int | None] | None = field(default=None, compare=False, repr=False)
 
     def line_of(self, pointer: str) -> int | None:
@@ -51,15 +53,10 @@ class Document:
             pointer = pointer.rsplit("/", 1)[0]
 
 
-def load(path: Path, *, display: str | None = None) -> Document:
+def load(path: Path, *, display: str | None = None, best_guess: bool = False) -> Document:
     """Read a `.yaml`/`.yml`/`.json` spec or a Markdown page that embeds one."""
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise fail(name, None, "", f"cannot read the spec: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(name, None, "", f"the spec is {len(raw)} bytes; the limit is {MAX_BYTES}")
+    raw = read_bounded(path, name=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,13 +65,36 @@ def load(path: Path, *, display: str | None = None) -> Document:
     if suffix == ".json":
         doc = parse_json(text, file=name)
     elif suffix in {".yaml", ".yml"}:
-        doc = _yaml_or_recovered(text.splitlines(), file=name, offset=0)
+        doc = _yaml_or_recovered(text.splitlines(), file=name, offset=0, best_guess=best_guess)
     else:
-        doc = parse_page(text, file=name)
+        doc = parse_page(text, file=name, best_guess=best_guess)
     return replace(_finish(doc), sha256=hashlib.sha256(raw).hexdigest())
 
 
-def parse_page(text: str, *, file: str) -> Document:
+def read_bounded(path: Path, *, name: str) -> bytes:
+    """A regular file's bytes, its size checked before reading: a device (/dev/zero) or a FIFO is refused
+    instead of filling memory or blocking forever."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the stat below refuses it.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise fail(name, None, "", f"cannot read the spec: {exc.strerror or exc}") from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise fail(name, None, "", "cannot read the spec: not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise fail(name, None, "", f"the spec is {info.st_size} bytes; the limit is {MAX_BYTES}")
+        try:
+            raw = stream.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise fail(name, None, "", f"cannot read the spec: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:  # it grew while being read
+        raise fail(name, None, "", f"the spec is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}")
+    return raw
+
+
+def parse_page(text: str, *, file: str, best_guess: bool = False) -> Document:
     """Find the embedded ```yaml or ```json block that holds the OpenAPI document and parse it."""
     lines = text.splitlines()
     blocks = _fenced_blocks(lines)
@@ -87,13 +107,11 @@ def parse_page(text: str, *, file: str) -> Document:
     if language == "json":
         doc = parse_json("\n".join(body) + "\n", file=file)
     else:
-        doc = _yaml_or_recovered(body, file=file, offset=start)
-    return Document(
-        doc.data, file, doc.text, doc.lines, line_offset=start, recovered=doc.recovered, _locate=doc._locate
-    )
+        doc = _yaml_or_recovered(body, file=file, offset=start, best_guess=best_guess)
+    return replace(doc, line_offset=start)
 
 
-def _yaml_or_recovered(body: list[str], *, file: str, offset: int) -> Document:
+def _yaml_or_recovered(body: list[str], *, file: str, offset: int, best_guess: bool) -> Document:
     """Parse YAML; if it lost all its indentation (a copied docs page), rebuild its structure first."""
     flattened = len(body) > 3 and not any(line[:1].isspace() for line in body if line.strip())
     try:
@@ -103,16 +121,16 @@ def _yaml_or_recovered(body: list[str], *, file: str, offset: int) -> Document:
         # limit stands as it is.
         if not flattened or not all(d.message.startswith(("invalid YAML", "duplicate key")) for d in exc.diagnostics):
             raise
-        return _recover(body, file=file, first_line=offset + 1)
+        return _recover(body, file=file, first_line=offset + 1, best_guess=best_guess)
     # Flat lines can still parse, as one mapping whose every key is top level: `info:` is then empty.
     if flattened and not isinstance(doc.data.get("info"), dict):
-        return _recover(body, file=file, first_line=offset + 1)
+        return _recover(body, file=file, first_line=offset + 1, best_guess=best_guess)
     return doc
 
 
-def _recover(body: list[str], *, file: str, first_line: int) -> Document:
+def _recover(body: list[str], *, file: str, first_line: int, best_guess: bool) -> Document:
     # Imported here: recovery is only needed for pages whose YAML lost its indentation.
-    from .recover import recover
+    from ..recover import recover
 
     text = recover(body, file=file, first_line=first_line)
     doc = parse_yaml(text, file=file)
@@ -147,133 +165,39 @@ def _closes(line: str, fence: str) -> bool:
 def _finish(doc: Document) -> Document:
     if not isinstance(doc.data, dict):
         raise fail(doc.file, doc.line_of("#"), "#", "the document is not a mapping of OpenAPI fields")
+    _refuse_unencodable(doc)
     return doc
+
+
+_UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _refuse_unencodable(doc: Document) -> None:
+    """A NUL or a lone surrogate (from a `\\u0000` or `\\ud800` escape) has no place in an API description and
+    cannot be written as UTF-8 source: refuse it where it is."""
+    # One C-speed pass finds whether there is anything to locate; the walk runs only then.
+    text = json.dumps(doc.data, ensure_ascii=False)
+    if "\\u0000" not in text and not _UNENCODABLE.search(text):
+        return
+    for where, value in walk(doc.data):
+        texts = [value] if isinstance(value, str) else [str(k) for k in value] if isinstance(value, dict) else []
+        for item in texts:
+            found = _UNENCODABLE.search(item)
+            if found:
+                what = "a NUL character" if found.group() == "\x00" else "a lone surrogate (invalid Unicode)"
+                raise fail(doc.file, doc.line_of(where), where, f"{what} at offset {found.start()} of {item[:40]!r}")
 
 
 # --- YAML -------------------------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that builds JSON data itself, so that keys, duplicates, aliases and depth are under control."""
-
-    depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        # PyYAML composes recursively: bound the depth here, long before Python's own recursion limit.
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise _TooDeep(mark.line + 1)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-class _TooDeep(Exception):
-    def __init__(self, line: int) -> None:
-        self.line = line
-
-
 def parse_yaml(text: str, *, file: str) -> Document:
     """Parse YAML safely into JSON-like data, keeping each node's line."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # A problem found at the end of the stream is reported on the last line, not one past it.
-        line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise fail(file, line, "", f"invalid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise fail(file, None, "", f"invalid YAML: {exc}") from None
-    except _TooDeep as exc:
-        raise fail(file, exc.line, "", f"nesting deeper than {MAX_DEPTH} levels") from None
-    except RecursionError:
-        raise fail(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise fail(file, 1, "", "the document is empty")
-    builder = _YamlBuilder(loader, file)
-    data = builder.build(node, "#", 0)
-    if not isinstance(data, dict):
-        raise fail(file, node.start_mark.line + 1, "#", "the document is not a mapping of OpenAPI fields")
-    return Document(data, file, text, builder.lines)
+    # Imported here: PyYAML is only needed by a run that reads YAML, and an up-to-date run reads nothing.
+    from . import yaml_source
 
-
-_PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-
-
-class _YamlBuilder:
-    def __init__(self, loader: _Loader, file: str) -> None:
-        self.loader = loader
-        self.file = file
-        self.lines: dict[str, int] = {}
-        self.expanded = 0
-        # Without aliases a document has fewer nodes than characters; past that, aliases are multiplying it.
-        self.limit = max(MAX_ALIAS_EXPANSION, len(loader.buffer))
-
-    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        line = node.start_mark.line + 1
-        self.lines.setdefault(pointer, line)
-        if depth > MAX_DEPTH:
-            raise fail(self.file, line, pointer, f"nesting deeper than {MAX_DEPTH} levels")
-        self.expanded += 1
-        if self.expanded > self.limit:
-            raise fail(self.file, line, pointer, "YAML aliases expand beyond the document's size limit")
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_COLLECTIONS:
-            # The safe constructor would refuse a tag like !!python/object on a collection; building
-            # collections ourselves, we refuse it here, so no tag is ever silently dropped.
-            raise fail(self.file, line, pointer, f"YAML tag {node.tag!r} is not allowed in an OpenAPI document")
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, pointer_join(pointer, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node)
-
-    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
-        self.loader.flatten_mapping(node)  # resolves `<<` merge keys
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise fail(self.file, key_node.start_mark.line + 1, pointer, "a mapping key must be a scalar")
-            key = _key_text(self._scalar(key_node), key_node.value)
-            child = pointer_join(pointer, key)
-            if key in result:
-                first = self.lines.get(child)
-                raise fail(
-                    self.file,
-                    key_node.start_mark.line + 1,
-                    child,
-                    f"duplicate key {key!r} (first defined on line {first})",
-                )
-            self.lines[child] = key_node.start_mark.line + 1
-            result[key] = self.build(value_node, child, depth + 1)
-        return result
-
-    def _scalar(self, node: yaml.Node) -> Any:
-        # Timestamps and binary stay text: OpenAPI documents are JSON data.
-        if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
-            return node.value
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except ValueError as exc:  # an integer past Python's digit limit, for one
-            raise fail(self.file, node.start_mark.line + 1, "", f"unreadable value: {exc}") from None
-        except yaml.YAMLError as exc:
-            raise fail(self.file, node.start_mark.line + 1, "", f"invalid YAML: {exc}") from None
-
-
-def _key_text(value: Any, source: str) -> str:
-    # `200:` and `true:` are keys written without quotes; OpenAPI keys are always strings.
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return source
-    if isinstance(value, bool):
-        return source
-    return str(value) if isinstance(value, int) else source
+    data, lines = yaml_source.parse(text, file=file)
+    return Document(data, file, text, lines)
 
 
 # --- JSON -------------------------------------------------------------------------------------------------
@@ -323,9 +247,9 @@ def _deeper_than(data: Any, limit: int) -> str | None:
         if depth > limit:
             return where
         if isinstance(value, dict):
-            stack.extend((v, pointer_join(where, k), depth + 1) for k, v in value.items())
+            stack.extend((v, join(where, k), depth + 1) for k, v in value.items())
         elif isinstance(value, list):
-            stack.extend((v, pointer_join(where, i), depth + 1) for i, v in enumerate(value))
+            stack.extend((v, join(where, i), depth + 1) for i, v in enumerate(value))
     return None
 
 
@@ -384,7 +308,7 @@ class _JsonLines:
                     return
                 key_line = self.line()
                 key = self.string()
-                child = pointer_join(pointer, key)
+                child = join(pointer, key)
                 if key in seen and key == self.duplicate and self.found is None:
                     self.found = (key_line, child)
                 seen.add(key)
@@ -403,7 +327,7 @@ class _JsonLines:
                 if self.text[self.pos] == "]":
                     self.pos += 1
                     return
-                self.value(pointer_join(pointer, index))
+                self.value(join(pointer, index))
                 index += 1
                 self.skip()
                 if self.text[self.pos] == ",":

@@ -1,4 +1,4 @@
-"""Target → drift report: what the spec produces now, compared with the package on disk."""
+"""Target → drift report: what the spec produces now, compared with the package on disk (`check`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import difflib
 import shlex
 from pathlib import Path
 
-from .config import Target
-from .write import Manifest, file_digest, manifest_path, read_manifest, safe_relative, sha256
+from .. import fingerprint
+from ..config import Target
+from ..errors import Report
+from ..pipeline import run
+from ..write import Manifest, manifest_path, read_manifest, safe_relative, sha256, up_to_date
 
 # Left behind by importing or type-checking the package; never part of what the generator produces.
 _IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
@@ -16,9 +19,6 @@ _IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
 def drift(target: Target, *, command: str) -> str:
     """A unified diff of every changed, missing, stale, extra or hand-edited file, ending with the one command
     that fixes them all (`command` regenerates this target); empty when up to date."""
-    # Imported here: the fast path below answers without the pipeline.
-    from .pipeline import run
-
     result = run(target)
     manifest = read_manifest(target.out, target.package)
     report: list[str] = []
@@ -29,7 +29,7 @@ def drift(target: Target, *, command: str) -> str:
     for path in sorted(set(manifest.files) - set(expected)):
         file = safe_relative(target.out, path)
         if file.exists():
-            edited = file_digest(file) != manifest.files[path]
+            edited = fingerprint.file_digest(file) != manifest.files[path]
             what = "edited since it was written, so `generate` keeps it" if edited else "`generate` removes it"
             report.append(f"stale: {file} (no longer produced; {what})\n")
             delete.extend([file] if edited else [])
@@ -48,11 +48,20 @@ def drift(target: Target, *, command: str) -> str:
 def unchanged(target: Target) -> bool:
     """True when the manifest shows this very input wrote every file as it is now, and nothing foreign lies in
     the package folder: then the output is what the spec produces, without rendering it again."""
-    from .inputs import fingerprint, up_to_date
-
-    if not up_to_date(target, fingerprint(target)):
+    if not up_to_date(target.out, target.package, fingerprint.inputs(target).digest):
         return False
     return not _foreign(target, set(read_manifest(target.out, target.package).files))
+
+
+def check(target: Target, *, full: bool, command: str) -> Report:
+    """`check` for one target: the fast answer from the manifest unless `full`, else render and compare."""
+    where = f"{target.name}: {target.package_dir}"
+    if not full and unchanged(target):
+        return Report([f"{where}: up to date (inputs and files as the manifest records)"])
+    problems = drift(target, command=command)
+    if problems:
+        return Report(output=problems, failed=True)
+    return Report([f"{where}: up to date"])
 
 
 def _compare(out: Path, path: str, text: str, manifest: Manifest) -> list[str]:

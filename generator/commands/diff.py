@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .config import Target
-from .errors import EXIT_FAILED, EXIT_OK, fail
-from .load import Document, load
-from .validate import resolve
+from ..config import Target
+from ..errors import Report, fail
+from ..spec import openapi
+from ..spec.load import Document, load
+from ..spec.pointer import deref
 
 BREAKING = "breaking"
 NON_BREAKING = "non-breaking"
@@ -100,7 +101,6 @@ RULES: dict[str, tuple[str, str, str]] = {
     "py-enum-member-added": (NON_BREAKING, "minor", "an enum member was added"),
 }
 _BUMPS = ("none", "patch", "minor", "major")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Report:
+class Changes:
     old: str
     new: str
     changes: tuple[Change, ...]
@@ -156,10 +156,10 @@ def read_spec(source: str, *, root: Path) -> Document:
 # --- comparing -----------------------------------------------------------------------------------------------
 
 
-def compare(old: Document, new: Document, *, target: Target) -> Report:
+def compare(old: Document, new: Document, *, target: Target) -> Changes:
     """Every change between the two specs, HTTP contract first, then the generated package's Python surface."""
     python = surface_changes(python_surface(old, target=target), python_surface(new, target=target))
-    return Report(old.file, new.file, tuple([*contract_changes(old.data, new.data), *python]))
+    return Changes(old.file, new.file, tuple([*contract_changes(old.data, new.data), *python]))
 
 
 def contract_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -169,17 +169,15 @@ def contract_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 def python_surface(doc: Document, *, target: Target) -> dict[str, ClassShape]:
     """The public classes of the package this spec generates (rendered in memory by the pipeline)."""
-    from .pipeline import run
+    from ..pipeline import run
 
     return surface(run(target, doc=doc).files)
 
 
-def exit_code(report: Report, *, fail_on: str | None) -> int:
-    if fail_on == "breaking" and report.breaking:
-        return EXIT_FAILED
-    if fail_on == "any" and report.changes:
-        return EXIT_FAILED
-    return EXIT_OK
+def report(changes: Changes, *, output: str, fail_on: str | None) -> Report:
+    """The command's outcome: the text or JSON report, failed when --fail-on finds what it names."""
+    failed = (fail_on == "breaking" and changes.breaking > 0) or (fail_on == "any" and bool(changes.changes))
+    return Report(output=format_json(changes) if output == "json" else format_text(changes), failed=failed)
 
 
 # --- HTTP contract -------------------------------------------------------------------------------------------
@@ -390,18 +388,12 @@ class _Schemas:
 def _operations(data: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """ "METHOD /path/{}" → (display name, operation); path parameters are matched by place, not name."""
     found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for path, item in (data.get("paths") or {}).items():
-        item = _deref(data, item)
-        if not isinstance(item, dict):
-            continue
-        for method in _METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                shape = re.sub(r"\{[^}]*\}", "{}", str(path))
-                merged = dict(operation)
-                merged["parameters"] = [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
-                merged["x-diff-path"] = str(path)
-                found[f"{method.upper()} {shape}"] = (f"{method.upper()} {path}", merged)
+    for site in openapi.operations(data):
+        shape = re.sub(r"\{[^}]*\}", "{}", site.path)
+        merged = dict(site.operation)
+        merged["parameters"] = [p for p, _ in openapi.parameters(data, site)]
+        merged["x-diff-path"] = site.path
+        found[f"{site.method.upper()} {shape}"] = (site.key, merged)
     return found
 
 
@@ -421,12 +413,8 @@ def _params(data: dict[str, Any], operation: dict[str, Any]) -> dict[tuple[str, 
 
 
 def _deref(data: dict[str, Any], node: Any) -> Any:
-    for _ in range(50):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            return node
-        target = resolve(data, node["$ref"])
-        node = target if isinstance(target, dict) else None
-    return None
+    target = deref(data, node)
+    return target if isinstance(target, dict) else None
 
 
 def _types(schema: dict[str, Any]) -> frozenset[str]:
@@ -685,7 +673,7 @@ def _accepts(wide: str, narrow: str) -> bool:
 # --- output --------------------------------------------------------------------------------------------------
 
 
-def format_text(report: Report) -> str:
+def format_text(report: Changes) -> str:
     lines = [f"diff {report.old} → {report.new}"]
     for layer, title in (("http", "HTTP contract"), ("python", "Python surface")):
         changes = [c for c in report.changes if c.layer == layer]
@@ -699,7 +687,7 @@ def format_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_json(report: Report) -> str:
+def format_json(report: Changes) -> str:
     changes = [{**asdict(c), "severity": c.severity} for c in report.changes]
     data = {"old": report.old, "new": report.new, "changes": changes, "breaking": report.breaking, "bump": report.bump}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

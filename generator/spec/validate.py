@@ -1,13 +1,18 @@
-"""Document → list of located diagnostics (openapi-spec-validator, plus the $ref checks it cannot make)."""
+"""Document → located diagnostics (openapi-spec-validator, plus the $ref checks it cannot make)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import Diagnostic, pointer_join
+from .. import fingerprint
+from ..cache import Cache
+from ..errors import Diagnostic
+from . import openapi
 from .load import Document
+from .pointer import MISSING, join, resolve, walk
 
 SUPPORTED = "OpenAPI 3.0.x and 3.1.x"
 MAX_REPORTED = 50
@@ -33,46 +38,12 @@ def _at(doc: Document, pointer: str, message: str) -> Diagnostic:
 
 
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:
-    for pointer, ref in _refs(doc.data, "#"):
+    # References inside vendor extensions are opaque data (a link to a docs page, say): never followed.
+    for pointer, ref in openapi.refs(doc.data):
         if not ref.startswith("#"):
             yield _at(doc, pointer, f"$ref {ref!r} leaves the document: only local references (#/...) are supported")
-        elif resolve(doc.data, ref) is _MISSING:
+        elif resolve(doc.data, ref) is MISSING:
             yield _at(doc, pointer, f"$ref {ref!r} points to nothing in this document")
-
-
-def _refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    stack = [(node, pointer)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
-            ref = value.get("$ref")
-            if isinstance(ref, str):
-                yield pointer_join(where, "$ref"), ref
-            stack.extend((v, pointer_join(where, k)) for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend((v, pointer_join(where, i)) for i, v in reversed(list(enumerate(value))))
-
-
-class _Missing:
-    pass
-
-
-_MISSING = _Missing()
-
-
-def resolve(data: Any, ref: str) -> Any:
-    """The value a local `#/...` reference names, or a private sentinel when it names nothing."""
-    node = data
-    for raw in ref.lstrip("#").split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        part = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), part)
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
 
 
 def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
@@ -126,7 +97,7 @@ def _pointer(error: Any, places: dict[int, str]) -> str | None:
     while current is not None:
         instance = getattr(current, "instance", None)
         if isinstance(instance, (dict, list)) and id(instance) in places:
-            return pointer_join(places[id(instance)], *suffix)
+            return join(places[id(instance)], *suffix)
         if getattr(current, "parent", None) is None:
             return None
         suffix = [str(p) for p in getattr(current, "relative_path", ())] + suffix
@@ -138,16 +109,11 @@ class _Defaults:
     """Every `default` in the document, in document order, handed out once each by value."""
 
     def __init__(self, data: Any) -> None:
-        self.found: list[tuple[str, Any, Any]] = []
-        stack: list[tuple[Any, str]] = [(data, "#")]
-        while stack:
-            value, where = stack.pop()
-            if isinstance(value, dict):
-                if "default" in value:
-                    self.found.append((pointer_join(where, "default"), value["default"], value.get("type")))
-                stack.extend((v, pointer_join(where, k)) for k, v in reversed(value.items()))
-            elif isinstance(value, list):
-                stack.extend((v, pointer_join(where, i)) for i, v in reversed(list(enumerate(value))))
+        self.found: list[tuple[str, Any, Any]] = [
+            (join(where, "default"), value["default"], value.get("type"))
+            for where, value in walk(data)
+            if isinstance(value, dict) and "default" in value
+        ]
         self.used: set[str] = set()
 
     def take(self, instance: Any, expected: Any) -> str | None:
@@ -169,15 +135,9 @@ def _message(error: Any) -> str:
 def _containers(data: Any) -> dict[int, str]:
     """Map id() of every dict and list in the document to its pointer."""
     places: dict[int, str] = {}
-    stack: list[tuple[Any, str]] = [(data, "#")]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
+    for where, value in walk(data):
+        if isinstance(value, (dict, list)):
             places.setdefault(id(value), where)
-            stack.extend((v, pointer_join(where, k)) for k, v in value.items())
-        elif isinstance(value, list):
-            places.setdefault(id(value), where)
-            stack.extend((v, pointer_join(where, i)) for i, v in enumerate(value))
     return places
 
 
@@ -189,15 +149,32 @@ def _locate(data: Any, places: dict[int, str], error: Any) -> str:
     instance = getattr(error, "instance", None)
     if isinstance(instance, (dict, list)) and id(instance) in places:
         return places[id(instance)]
-    direct = pointer_join("#", *path)
+    direct = join("#", *path)
     if resolve(data, direct) is instance or (path and _same(resolve(data, direct), instance)):
         return direct
     for where in places.values():
-        candidate = pointer_join(where, *path)
+        candidate = join(where, *path)
         if path and _same(resolve(data, candidate), instance):
             return candidate
     return direct if path else "#"
 
 
 def _same(a: Any, b: Any) -> bool:
-    return a is b or (type(a) is type(b) and not isinstance(a, _Missing) and a == b)
+    return a is b or (type(a) is type(b) and a is not MISSING and a == b)
+
+
+def validate_cached(doc: Document, *, enabled: bool = True) -> list[Diagnostic]:
+    """`validate(doc)`, remembered per document text and generator fingerprint (validation of a large spec
+    takes seconds; its result only changes with the text or the validator)."""
+    store = Cache(enabled=enabled)
+    entry = fingerprint.digest("validate", fingerprint.code(), doc.file, doc.text)
+    cached = store.get("validate", entry)
+    if cached is not None:
+        try:
+            return [Diagnostic(*item) for item in json.loads(cached)]
+        except (ValueError, TypeError):
+            pass  # an entry that parses but is not ours: recompute and overwrite it
+    problems = validate(doc)
+    rows = [[d.file, d.line, d.pointer, d.message, d.level] for d in problems]
+    store.put("validate", entry, json.dumps(rows).encode())
+    return problems

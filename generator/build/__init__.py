@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from . import encode, names
-from .config import Target
-from .ir import Auth, Body, BodyField, Client, Operation, Package, Param, Resource, Response, Segment
-from .models import Models
-from .validate import resolve
+from .. import encode, names
+from ..config import Target
+from ..ir import Auth, Body, BodyField, Client, Operation, Package, Param, Resource, Response, Segment
+from ..models import Models
+from ..spec.pointer import resolve
 
 GENERATOR_VERSION = "0.1.0"
 _QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
@@ -716,7 +716,7 @@ def _example_base_url(data: dict[str, Any]) -> str:
 
 def _example(data: dict[str, Any], package: str, client: Client, types: _Types) -> tuple[str, str]:
     """A runnable usage example for the package README: the first operation, with its required arguments."""
-    from .format import format_source
+    from ..format import format_source
 
     exprs = _Expressions(data, types)
     found = _first_operation(data, client)

@@ -1,0 +1,1 @@
+"""Modules copied verbatim into every generated package."""

@@ -1,0 +1,5 @@
+"""Placeholder: `merge` moves here from generator/recover.py."""
+
+from ..recover import merge
+
+__all__ = ["merge"]

@@ -1,0 +1,134 @@
+"""YAML text → JSON-like data with a line per pointer: PyYAML's safe loader, its nesting, aliases and tags bounded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..errors import fail
+from .load import MAX_ALIAS_EXPANSION, MAX_DEPTH
+from .pointer import join
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with nesting bounded."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # PyYAML composes recursively: bound the depth here, long before Python's own recursion limit.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooDeep(mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def parse(text: str, *, file: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """YAML text → JSON-like data and the line of every pointer; safe: no tags, bounded depth and aliases."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        # A problem found at the end of the stream is reported on the last line, not one past it.
+        line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise fail(file, line, "", f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise fail(file, None, "", f"invalid YAML: {exc}") from None
+    except _TooDeep as exc:
+        raise fail(file, exc.line, "", f"nesting deeper than {MAX_DEPTH} levels") from None
+    except RecursionError:
+        raise fail(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise fail(file, 1, "", "the document is empty")
+    builder = _YamlBuilder(loader, file)
+    data = builder.build(node, "#", 0)
+    if not isinstance(data, dict):
+        raise fail(file, node.start_mark.line + 1, "#", "the document is not a mapping of OpenAPI fields")
+    return data, builder.lines
+
+
+_PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
+class _YamlBuilder:
+    def __init__(self, loader: _Loader, file: str) -> None:
+        self.loader = loader
+        self.file = file
+        self.lines: dict[str, int] = {}
+        self.expanded = 0
+        # Without aliases a document has fewer nodes than characters; past that, aliases are multiplying it.
+        self.limit = max(MAX_ALIAS_EXPANSION, len(loader.buffer))
+
+    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        self.lines.setdefault(pointer, line)
+        if depth > MAX_DEPTH:
+            raise fail(self.file, line, pointer, f"nesting deeper than {MAX_DEPTH} levels")
+        self.expanded += 1
+        if self.expanded > self.limit:
+            raise fail(self.file, line, pointer, "YAML aliases expand beyond the document's size limit")
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_COLLECTIONS:
+            # The safe constructor would refuse a tag like !!python/object on a collection; building
+            # collections ourselves, we refuse it here, so no tag is ever silently dropped.
+            raise fail(self.file, line, pointer, f"YAML tag {node.tag!r} is not allowed in an OpenAPI document")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, join(pointer, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise fail(self.file, key_node.start_mark.line + 1, pointer, "a mapping key must be a scalar")
+            key = _key_text(self._scalar(key_node), key_node.value)
+            child = join(pointer, key)
+            if key in result:
+                first = self.lines.get(child)
+                raise fail(
+                    self.file,
+                    key_node.start_mark.line + 1,
+                    child,
+                    f"duplicate key {key!r} (first defined on line {first})",
+                )
+            self.lines[child] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        # Timestamps and binary stay text: OpenAPI documents are JSON data.
+        if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # an integer past Python's digit limit, for one
+            raise fail(self.file, node.start_mark.line + 1, "", f"unreadable value: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise fail(self.file, node.start_mark.line + 1, "", f"invalid YAML: {exc}") from None
+
+
+def _key_text(value: Any, source: str) -> str:
+    # `200:` and `true:` are keys written without quotes; OpenAPI keys are always strings.
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return source
+    if isinstance(value, bool):
+        return source
+    return str(value) if isinstance(value, int) else source
