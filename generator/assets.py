@@ -17,7 +17,7 @@ def templates() -> Path:
     return installed if installed.is_dir() else PACKAGE.parent / "templates"
 
 
-SHIPPED: tuple[str, ...] = ()
+SHIPPED: tuple[str, ...] = ("_serde.py",)
 
 
 def runtime_modules() -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import itertools
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,9 @@ def format_files(files: dict[str, str], *, source: str, cache: bool = True, jobs
     formatted: dict[str, str] = {}
     pending: dict[str, list[_Block]] = {}
     for path, text in files.items():
+        if path.endswith(".md"):
+            formatted[path] = _markdown(text, cache=cache)
+            continue
         if not path.endswith(".py"):
             formatted[path] = text if text.endswith("\n") or not text else text + "\n"
             continue
@@ -69,6 +73,20 @@ def format_files(files: dict[str, str], *, source: str, cache: bool = True, jobs
         store.put("format", _file_key(files[path]), result.encode("utf-8"))
         formatted[path] = result
     return {path: formatted[path] for path in files}  # the caller's order, whatever finished first
+
+
+_PYTHON_BLOCK = re.compile(r"^(?P<fence>`{3,})python\n(?P<code>.*?)^(?P=fence)$", re.M | re.S)
+
+
+def _markdown(text: str, *, cache: bool) -> str:
+    """Markdown with its ```python blocks formatted like the package's modules."""
+
+    def block(match: re.Match[str]) -> str:
+        code = format_source(match.group("code"), cache=cache)
+        return f"{match.group('fence')}python\n{code}{match.group('fence')}"
+
+    text = _PYTHON_BLOCK.sub(block, text)
+    return text if text.endswith("\n") or not text else text + "\n"
 
 
 def format_source(text: str, *, cache: bool = False) -> str:

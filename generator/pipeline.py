@@ -34,8 +34,9 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
-    models = generate_models(doc.data, file=doc.file)
-    package = build(doc.data, models, target=target, spec_sha256=doc.sha256)
+    model_templates = target.templates / "models" if target.templates and (target.templates / "models").is_dir() else None
+    models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=model_templates)
+    package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file)
     files = format_files(render(package, target=target), source=doc.file, cache=target.cache)
     return Result(files, warnings, doc.sha256)
 
@@ -49,7 +50,9 @@ def generate(target: Target) -> Report:
         count = len(read_manifest(target.out, target.package).files)
         return Report([f"{where}: up to date ({count} file(s), inputs unchanged)"])
     result = run(target)
-    written = write(target.out, result.files, package=target.package, inputs=inputs.digest, sources=inputs.parts)
+    written = write(
+        target.out, result.files, package=target.package, inputs=inputs.digest, sources=inputs.parts, force=target.force
+    )
     changed = len(written.written) + len(written.removed)
     return Report(
         [f"{where}: {changed} file(s) changed, {written.unchanged} unchanged"], diagnostics=list(result.warnings)

@@ -12,7 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import encode, models, names
+from generator import encode, names
+from generator.models import source as source_module
 from generator.config import ad_hoc, with_flags
 from generator.errors import GeneratorError
 from generator.pipeline import run
@@ -80,7 +81,7 @@ def test_encoders_and_names(text: str) -> None:
 def test_model_reencoding(text: str) -> None:
     """The pass that re-writes the model engine's literals keeps values exact and hidden characters visible."""
     source = f"class A:\n    {encode.docstring('doc')!r}\n    X = {text!r}\n"
-    rewritten = models.reencode(source, file="spec")
+    rewritten = source_module.reencode(source, file="spec")
     namespace: dict[str, Any] = {}
     exec(compile(rewritten, "m", "exec"), namespace)
     assert text == namespace["A"].X

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from datetime import date, datetime
 from enum import Enum
 from typing import TypeAlias
@@ -22,13 +22,13 @@ class BirthSex(str, Enum):
     UNKNOWN = "UNKNOWN"
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class UserDetails(_Model):
-    user_label: str = field(metadata={"wire": "userLabel"})
+    user_label: str = _field(metadata={"wire": "userLabel"})
     """A unique label identifying a user that all model input refers to"""
-    date_of_birth: date = field(metadata={"wire": "dateOfBirth"})
+    date_of_birth: date = _field(metadata={"wire": "dateOfBirth"})
     """An ISO 8601 date; if day or month are unknown, supply the parts which *are* known and use `01` for the rest"""
-    birth_sex: BirthSex = field(metadata={"wire": "birthSex"})
+    birth_sex: BirthSex = _field(metadata={"wire": "birthSex"})
     """The sex assigned to a user at birth"""
 
 
@@ -56,7 +56,7 @@ class Accent(str, Enum):
     KE = "KE"
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Tag(_Model):
     name: str
     value: str
@@ -68,7 +68,7 @@ class DataDeletionType(str, Enum):
     RECORDINGS = "RECORDINGS"
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class MentalWellnessModelRunActivityCreate(_Model):
     user: UserDetails
     """The user that this model run is being submitted for"""
@@ -76,42 +76,42 @@ class MentalWellnessModelRunActivityCreate(_Model):
     """The code of the language being spoken by the user in the recording to be uploaded"""
     accent: Accent | None = None
     """The accent of the user speaking, in addition to the language they are speaking"""
-    sleep_time: datetime | None = field(default=None, metadata={"wire": "sleepTime"})
+    sleep_time: datetime | None = _field(default=None, metadata={"wire": "sleepTime"})
     """When the user fell asleep for their last main sleep before the recording was made (as an ISO 8601 datetime). This should not include timezone information but it is assumed to be in the local timezone of the user in the recording so the time of day can be inferred."""
-    wake_time: datetime | None = field(default=None, metadata={"wire": "wakeTime"})
+    wake_time: datetime | None = _field(default=None, metadata={"wire": "wakeTime"})
     """When the user woke from their last main sleep before the recording was made (as an ISO 8601 datetime). This should not include timezone information but it is assumed to be in the local timezone of the user in the recording so the time of day can be inferred."""
     tags: list[Tag] | None = None
     """Name/Value pairs to tag a model run for later identification. Note:
 * Tag names must be unique
 * At most 20 tags are allowed per model run"""
-    delete_data: bool | None = field(default=None, metadata={"wire": "deleteData"})
+    delete_data: bool | None = _field(default=None, metadata={"wire": "deleteData"})
     """Boolean flag indicating if user data is to be deleted after the completion of the model run. If True, the recordings, model inputs and model results will be deleted 12 hrs after the model run completes. Attempts to retrieve results after this time will receive a 404 error. If you wish to be more specific about which types of data are deleted, see the `data_to_delete` field below."""
-    data_to_delete: list[DataDeletionType] | None = field(
+    data_to_delete: list[DataDeletionType] | None = _field(
         default=None, metadata={"wire": "dataToDelete"}
     )
     """An array of data types to indicate which data inputs should be deleted after completion of the model run. To be used in combination with the `delete_data` boolean flag. Note: * If `delete_data` is set to `true` and `data_to_delete` value is omitted, all data will be deleted. * If `delete_data` is set to `true` and `data_to_delete` value is set to one or more data types, only the specified data will be deleted."""
-    activity_type: str | None = field(default=None, metadata={"wire": "activityType"})
+    activity_type: str | None = _field(default=None, metadata={"wire": "activityType"})
     """The type of activity to show to users. If omitted, a default activity will be used. See the [online docs](https://thymia.ai/docs/building-your-integration) for the latest list of activities to choose from."""
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class MentalWellnessModelRunCreateActivityResponse(_Model):
     id: UUID
     """The id of the newly created model run"""
-    activity_link: str = field(metadata={"wire": "activityLink"})
+    activity_link: str = _field(metadata={"wire": "activityLink"})
     """A link to the thymia app, allowing users to perform an activity which captures a recording"""
 
 
 ValidationErrorLocItems: TypeAlias = str | int
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class ValidationError(_Model):
     loc: list[ValidationErrorLocItems]
     msg: str
     type: str
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class HTTPValidationError(_Model):
     detail: list[ValidationError] | None = None

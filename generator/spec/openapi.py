@@ -138,3 +138,47 @@ def preferred_media(content: Any) -> tuple[str, MediaKind, Any] | None:
     ranked = [(_RANK[media_kind(str(media))], index, str(media)) for index, media in enumerate(content)]
     _, _, media = min(ranked)
     return media, media_kind(media), content[media]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A schema an operation uses directly: a parameter's, the request body's, a response's."""
+
+    role: Literal["parameter", "body", "response"]
+    key: str  # parameter: "in:name"; body: the media type; response: the status code
+    pointer: str  # of the schema, where it is written (after following $refs to parameters, bodies, responses)
+    schema: Any
+    media: str = ""  # body and response: the media type chosen
+
+
+def slots(data: Mapping[str, Any], site: Site) -> list[Slot]:
+    """The schemas an operation's client method is typed with, in a fixed order: parameters, the preferred
+    request body, then each response's preferred media type."""
+    found: list[Slot] = []
+    for param, where in parameters(data, site):
+        schema, at = param.get("schema"), pointer.join(where, "schema")
+        if schema is None and isinstance(param.get("content"), dict) and param["content"]:
+            media = next(iter(param["content"]))
+            schema, at = param["content"][media].get("schema"), pointer.join(where, "content", media, "schema")
+        if schema is not None:
+            found.append(Slot("parameter", f"{param['in']}:{param['name']}", at, schema))
+    body, where = pointer.deref_pointer(
+        data, site.operation.get("requestBody"), pointer.join(site.pointer, "requestBody")
+    )
+    chosen = preferred_media(body.get("content")) if isinstance(body, dict) else None
+    if chosen is not None and isinstance(chosen[2], dict) and "schema" in chosen[2]:
+        media = chosen[0]
+        found.append(Slot("body", media, pointer.join(where, "content", media, "schema"), chosen[2]["schema"], media))
+    responses = site.operation.get("responses")
+    for status, raw in responses.items() if isinstance(responses, dict) else ():
+        response, where = pointer.deref_pointer(data, raw, pointer.join(site.pointer, "responses", status))
+        chosen = preferred_media(response.get("content")) if isinstance(response, dict) else None
+        if chosen is None or not isinstance(chosen[2], dict):
+            continue
+        media, kind, media_object = chosen
+        # 3.2's itemSchema types each event of a stream; `schema` then describes the whole body.
+        field = "itemSchema" if kind == "event-stream" and "itemSchema" in media_object else "schema"
+        if field in media_object:
+            at = pointer.join(where, "content", media, field)
+            found.append(Slot("response", str(status), at, media_object[field], media))
+    return found

@@ -12,7 +12,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.build import _media, build, example_value
+from generator.build import build
+from generator.build.example import example_value
+from generator.spec.openapi import preferred_media
 from generator.config import Target, ad_hoc
 from generator.format import format_files
 from generator.ir import Operation, Package, Resource
@@ -50,7 +52,7 @@ def _generate(spec: Path, package: str, target: Target | None) -> Generated:
     target = replace(target, package=package, out=_OUT) if target else ad_hoc([spec], out=_OUT, package=package)
     doc = load_spec(target.specs)
     models = generate_models(doc.data, file=doc.file)
-    ir = build(doc.data, models, target=target, spec_sha256=doc.sha256)
+    ir = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file)
     files = format_files(render(ir, target=target), source=doc.file)
     for relative, text in files.items():
         path = _OUT / relative
@@ -110,7 +112,8 @@ def arguments(gen: Generated, resource: Resource, op: Operation, *, full: bool =
         args[p.python_name] = serde.decode(hints[p.python_name], value)
     if op.body is not None:
         request = deref(gen.spec, spec_op.get("requestBody"))
-        _, _, schema = _media(request["content"])
+        _, _, media_object = preferred_media(request["content"]) or ("", "", {})
+        schema = media_object.get("schema")
         if op.body.encoding == "bytes":
             args["body"] = b"\x00raw body\xff"
         elif op.body.encoding == "text":

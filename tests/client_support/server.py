@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 
-from generator.build import example_value
+from generator.build.example import example_value
 from generator.names import HTTP_METHODS
 from generator.spec.pointer import resolve
 

@@ -1,0 +1,70 @@
+"""Schema pointer → the Python type the client module spells: the engine's hint for every schema, qualified.
+
+The single authority from schema to type is the model engine (see models/): it types the component schemas
+and, through the slot carrier, every schema an operation uses directly. This module only reads its answers
+and spells them for the client module, where models live behind `_models.` and the standard library behind
+its module names; it never derives a type from a schema itself."""
+
+from __future__ import annotations
+
+import ast
+from typing import Final
+
+from ..errors import fail
+from ..models import ModelField, Models
+
+# Where the names the engine imports into the models module come from, as the client module spells them.
+_MODULES: Final = {"datetime": "datetime", "uuid": "uuid", "typing": "typing", "decimal": "decimal"}
+
+
+class Types:
+    def __init__(self, models: Models, *, file: str) -> None:
+        self.models = models
+        self.file = file
+        self.model_names = frozenset(models.fields) | frozenset(models.enums) | models.aliases
+        self._cache: dict[str, str] = {}
+
+    def of(self, pointer: str) -> str:
+        """The client-module hint for the schema an operation uses at `pointer` (a parameter's, body's or
+        response's). Every such schema was typed by the engine; a missing one is a generator bug, reported."""
+        hint = self.models.hints.get(pointer)
+        if hint is None:
+            raise fail(self.file, None, pointer, "the model engine gave this schema no type")
+        return self.qualify(hint)
+
+    def qualify(self, hint: str) -> str:
+        """A hint from the models module, rewritten for the client module's imports."""
+        cached = self._cache.get(hint)
+        if cached is None:
+            tree = ast.parse(hint, mode="eval")
+            cached = self._cache[hint] = ast.unparse(_Qualifier(self).visit(tree))
+        return cached
+
+    def model(self, hint: str) -> str | None:
+        """The dataclass a hint names, alone or with `| None`; None for anything else."""
+        name = hint.removeprefix("_models.").removesuffix(" | None")
+        return name if name in self.models.fields else None
+
+    def fields(self, model: str) -> tuple[ModelField, ...]:
+        return self.models.all_fields(model)
+
+    def enum_members(self, name: str) -> dict[object, str]:
+        return self.models.enums.get(name, {})
+
+
+class _Qualifier(ast.NodeTransformer):
+    def __init__(self, types: Types) -> None:
+        self.types = types
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.types.model_names:
+            return ast.Attribute(ast.Name("_models", ast.Load()), node.id, ast.Load())
+        origin = self.types.models.imports.get(node.id)
+        if origin is not None:
+            module, _, name = origin.rpartition(".")
+            if module in _MODULES:
+                return ast.Attribute(ast.Name(_MODULES[module], ast.Load()), name, ast.Load())
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.expr:
+        return node  # string literals inside Literal[...] stay as they are

@@ -1,0 +1,72 @@
+"""Valid spec → models module + what it defines: every schema's class or type hint, from one engine
+(datamodel-code-generator), driven through `hoist` (its input), `engine` (the run) and `source` (its output)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import engine, hoist, source
+from .source import Field as ModelField
+
+__all__ = ["ModelField", "Models", "generate_models"]
+
+# A document without component schemas still gets a models module, so that every package has the same shape.
+EMPTY = "from __future__ import annotations\n\nfrom ._serde import Model as _Model  # noqa: F401\n"
+
+
+@dataclass(frozen=True)
+class Models:
+    """The models module's source, and for every schema the class or type hint the engine gave it."""
+
+    source: str
+    classes: dict[str, str] = field(default_factory=dict)  # spec pointer of a schema → class or alias name
+    hints: dict[str, str] = field(default_factory=dict)  # spec pointer of an operation's schema → type hint
+    fields: dict[str, tuple[ModelField, ...]] = field(default_factory=dict)  # dataclass → own fields, in order
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dataclass → its model bases
+    enums: dict[str, dict[Any, str]] = field(default_factory=dict)  # enum → wire value → member
+    aliases: frozenset[str] = frozenset()  # names bound as type aliases
+    imports: dict[str, str] = field(default_factory=dict)  # name used in hints → dotted origin
+
+    def all_fields(self, cls: str) -> tuple[ModelField, ...]:
+        """A dataclass's fields with its bases', in dataclass order (bases first; a redefinition keeps its place)."""
+        merged: dict[str, ModelField] = {}
+        for base in self.bases.get(cls, ()):
+            merged.update((f.python_name, f) for f in self.all_fields(base))
+        merged.update((f.python_name, f) for f in self.fields.get(cls, ()))
+        return tuple(merged.values())
+
+
+def generate_models(
+    data: Mapping[str, Any], *, file: str, overrides: Mapping[str, str] = {}, templates: Path | None = None
+) -> Models:
+    """Run the engine on the whole document with this project's templates."""
+    plan = hoist.plan(data, file=file, overrides=overrides)
+    if not plan.document["components"]["schemas"]:
+        return Models(EMPTY)
+    raw, metadata = engine.run(plan.document, file=file, templates=templates)
+    text = source.finish(raw, carrier=plan.carrier, file=file)
+    scanned = source.scan(text, file=file)
+    classes: dict[str, str] = {}
+    hints: dict[str, str] = {}
+    for model in metadata.get("models", []):
+        if model["class_name"] == plan.carrier:
+            for f in model.get("fields", []):
+                origin = plan.slots.get(f["original_name"] or f["name"])
+                if origin is not None:
+                    hints[origin] = f["type"]
+        else:
+            classes.setdefault(_origin(model["source_ref"], plan.origins), model["class_name"])
+    return Models(text, classes, hints, scanned.fields, scanned.bases, scanned.enums, scanned.aliases, scanned.imports)
+
+
+def _origin(source_ref: str, origins: dict[str, str]) -> str:
+    """The spec pointer of a schema the engine knows by its place in the engine's document."""
+    prefix = source_ref
+    while prefix:
+        if prefix in origins:
+            return origins[prefix] + source_ref[len(prefix) :]
+        prefix = prefix.rpartition("/")[0]
+    return source_ref

@@ -1,0 +1,65 @@
+"""The engine's input document → model source and metadata: datamodel-code-generator behind one call."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from .. import assets
+from ..errors import GeneratorError, fail
+
+SCHEMAS = "#/components/schemas"
+
+
+def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -> tuple[str, dict[str, Any]]:
+    """The module datamodel-code-generator writes for the document's component schemas, with its metadata
+    (each class's source pointer and fields). `templates` overrides the built-in model templates."""
+    # Imported here: it is the heaviest stage, and a run that only checks the manifest never needs it.
+    from datamodel_code_generator import DateClassType, DatetimeClassType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType
+
+    with tempfile.TemporaryDirectory(prefix="generator-models-") as scratch:
+        metadata_path = Path(scratch) / "metadata.json"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                source = generate(
+                    json.dumps(document, ensure_ascii=False),  # PyYAML would split \\u escapes of astral characters
+                    input_file_type=InputFileType.OpenAPI,
+                    output_model_type=DataModelType.DataclassesDataclass,
+                    target_python_version=PythonVersion.PY_310,
+                    custom_template_dir=templates or assets.templates() / "models",
+                    formatters=[],
+                    disable_timestamp=True,
+                    snake_case_field=True,
+                    keyword_only=True,
+                    capitalise_enum_members=True,
+                    use_subclass_enum=True,
+                    use_union_operator=True,
+                    use_standard_primitive_types=True,
+                    use_tuple_for_fixed_items=True,
+                    output_date_class=DateClassType.Date,
+                    output_datetime_class=DatetimeClassType.Datetime,
+                    use_schema_description=True,
+                    use_field_description=True,
+                    strict_nullable=True,
+                    emit_model_metadata=metadata_path,
+                )
+            metadata = json.loads(metadata_path.read_text("utf-8"))
+        except GeneratorError:
+            raise
+        except RecursionError:
+            raise fail(file, None, SCHEMAS, "model generation failed: the schemas nest or refer too deeply") from None
+        except Exception as exc:
+            raise fail(file, None, SCHEMAS, f"model generation failed: {_reason(exc)}") from None
+    if not isinstance(source, str):
+        raise fail(file, None, SCHEMAS, "model generation produced more than one module")
+    return source, metadata
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -1,0 +1,182 @@
+"""The engine's module → the models module: its header and imports made ours, the slot carrier removed, every
+string literal re-encoded, and the classes it defines read back."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import token
+import tokenize
+from dataclasses import dataclass
+from typing import Any
+
+from .. import encode
+from ..errors import fail
+
+_HEADER = re.compile(r"\A(?:#[^\n]*\n)+\n*")
+# The names the templates use for the dataclass machinery and the base class: private, so that no property,
+# model or enum member can shadow them.
+_OWN_IMPORTS = (
+    "from dataclasses import dataclass as _dataclass",
+    "from dataclasses import field as _field",
+    "from ._serde import Model as _Model",
+)
+_SCHEMAS = "#/components/schemas"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A dataclass field as the module declares it."""
+
+    python_name: str
+    wire_name: str
+    type_hint: str  # the annotation's source
+    required: bool  # no default: the constructor needs it
+    read_only: bool = False
+    write_only: bool = False
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What the models module defines, read from its syntax tree."""
+
+    bases: dict[str, tuple[str, ...]]  # class → base class names (models only; `_Model` and enum bases left out)
+    enums: dict[str, dict[Any, str]]  # enum class → wire value → member name
+    fields: dict[str, tuple[Field, ...]]  # model class → its own fields, in order
+    aliases: frozenset[str]  # names bound by `X: TypeAlias = ...`
+    imports: dict[str, str]  # a name the module imports → its dotted origin ("date_aliased" → "datetime.date")
+
+
+def finish(source: str, *, carrier: str, file: str) -> str:
+    """The models module: our imports, no carrier, every literal through `encode`."""
+    source = _HEADER.sub("", source, count=1)
+    lines = source.split("\n")
+    imports = [line for line in lines if line.startswith(("import ", "from "))]
+    kept = [line for line in imports if not line.startswith(("from __future__", "from dataclasses import"))]
+    body = "\n".join(line for line in lines if line not in imports)
+    body = _without_class(body, carrier, file) if carrier else body
+    head = ["from __future__ import annotations", "", *_OWN_IMPORTS, *kept, ""]
+    return reencode("\n".join(head) + body.lstrip("\n").rstrip("\n") + "\n", file=file)
+
+
+def _without_class(body: str, name: str, file: str) -> str:
+    tree = _parse(body, file)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name and node.end_lineno is not None:
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            lines = body.split("\n")
+            return "\n".join(lines[: start - 1] + lines[node.end_lineno :])
+    return body
+
+
+def scan(source: str, *, file: str) -> Scanned:
+    tree = _parse(source, file)
+    bases: dict[str, tuple[str, ...]] = {}
+    enums: dict[str, dict[Any, str]] = {}
+    fields: dict[str, tuple[Field, ...]] = {}
+    aliases: set[str] = set()
+    imports: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if isinstance(node.annotation, ast.Name) and node.annotation.id == "TypeAlias":
+                aliases.add(node.target.id)
+        elif isinstance(node, ast.ClassDef):
+            names = [b.id for b in node.bases if isinstance(b, ast.Name)]
+            if any(n.endswith("Enum") for n in names):
+                enums[node.name] = _members(node)
+            else:
+                bases[node.name] = tuple(n for n in names if n != "_Model")
+                fields[node.name] = _fields(node)
+    return Scanned(bases, enums, fields, frozenset(aliases), imports)
+
+
+def _members(node: ast.ClassDef) -> dict[Any, str]:
+    members: dict[Any, str] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            try:
+                value = ast.literal_eval(stmt.value)
+            except ValueError:
+                continue
+            members.setdefault(value, stmt.targets[0].id)
+    return members
+
+
+def _fields(node: ast.ClassDef) -> tuple[Field, ...]:
+    found: list[Field] = []
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        metadata: dict[str, Any] = {}
+        required = stmt.value is None
+        call = stmt.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_field":
+            keywords = {k.arg: k.value for k in call.keywords}
+            required = "default" not in keywords
+            if "metadata" in keywords:
+                metadata = ast.literal_eval(keywords["metadata"])
+        name = stmt.target.id
+        found.append(
+            Field(
+                python_name=name,
+                wire_name=str(metadata.get("wire", name)),
+                type_hint=ast.unparse(stmt.annotation),
+                required=required,
+                read_only=bool(metadata.get("read_only")),
+                write_only=bool(metadata.get("write_only")),
+            )
+        )
+    return tuple(found)
+
+
+def _parse(source: str, file: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        raise fail(file, None, _SCHEMAS, f"model generation produced invalid Python: {exc.msg}") from None
+
+
+def reencode(source: str, *, file: str) -> str:
+    """The module with every string literal re-written by `encode`: the engine chooses names and structure,
+    but spec text reaches the module only through this project's encoders (repr for values, the docstring
+    encoder for docstrings), so hidden characters are escaped and values stay exact."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise fail(file, None, _SCHEMAS, f"model generation produced invalid Python: {exc}") from None
+    lines = io.StringIO(source).readlines()  # the lines tokenize sees: split at \n only
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    pieces: list[str] = []
+    position = 0
+    previous = token.NEWLINE
+    for tok in tokens:
+        prefix = tok.string[: len(tok.string) - len(tok.string.lstrip("rRbBuUfF"))]
+        if tok.type == token.STRING and not prefix.lower().strip("r"):
+            begin = starts[tok.start[0] - 1] + tok.start[1]
+            end = starts[tok.end[0] - 1] + tok.end[1]
+            value = _literal(tok.string, file)
+            standalone = previous in (token.NEWLINE, token.INDENT, token.DEDENT, token.NL)
+            text = '"""' + encode.docstring(value) + '"""' if standalone else encode.string_literal(value)
+            pieces.append(source[position:begin])
+            pieces.append(text)
+            position = end
+        if tok.type not in (token.COMMENT, token.NL):
+            previous = tok.type
+    pieces.append(source[position:])
+    return "".join(pieces)
+
+
+def _literal(text: str, file: str) -> str:
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError) as exc:
+        raise fail(file, None, _SCHEMAS, f"model generation produced an invalid string literal: {exc}") from None
+    if not isinstance(value, str):
+        raise fail(file, None, _SCHEMAS, "model generation produced an unexpected literal")
+    return value
