@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import fingerprint
 from .build import build
 from .config import Target
 from .errors import Diagnostic, GeneratorError, Report
 from .format import format_files
-from .models import generate_models
+from .ir import Package
+from .models import Models, generate_models
 from .render import render
 from .spec import Document, load_spec
 from .spec.validate import validate_cached
@@ -21,6 +22,9 @@ class Result:
     files: dict[str, str]  # path relative to the target's output folder → file text
     warnings: tuple[Diagnostic, ...]
     spec_sha256: str
+    document: Document | None = field(default=None, compare=False, repr=False)  # what the stages read
+    models: Models | None = field(default=None, compare=False, repr=False)
+    package: Package | None = field(default=None, compare=False, repr=False)
 
 
 def run(target: Target, *, doc: Document | None = None) -> Result:
@@ -34,11 +38,13 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
-    model_templates = target.templates / "models" if target.templates and (target.templates / "models").is_dir() else None
+    model_templates = (
+        target.templates / "models" if target.templates and (target.templates / "models").is_dir() else None
+    )
     models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=model_templates)
-    package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file)
+    package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
     files = format_files(render(package, target=target), source=doc.file, cache=target.cache)
-    return Result(files, warnings, doc.sha256)
+    return Result(files, warnings + package.notes, doc.sha256, doc, models, package)
 
 
 def generate(target: Target) -> Report:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -16,13 +17,15 @@ SCHEMAS = "#/components/schemas"
 
 def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -> tuple[str, dict[str, Any]]:
     """The module datamodel-code-generator writes for the document's component schemas, with its metadata
-    (each class's source pointer and fields). `templates` overrides the built-in model templates."""
+    (each class's source pointer and fields). A `models/` folder in the user's `templates` overrides the
+    built-in model templates one file at a time."""
     # Imported here: it is the heaviest stage, and a run that only checks the manifest never needs it.
     from datamodel_code_generator import DateClassType, DatetimeClassType, InputFileType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
     with tempfile.TemporaryDirectory(prefix="generator-models-") as scratch:
         metadata_path = Path(scratch) / "metadata.json"
+        folder = _templates(templates, Path(scratch) / "templates")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -31,7 +34,7 @@ def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -
                     input_file_type=InputFileType.OpenAPI,
                     output_model_type=DataModelType.DataclassesDataclass,
                     target_python_version=PythonVersion.PY_310,
-                    custom_template_dir=templates or assets.templates() / "models",
+                    custom_template_dir=folder,
                     formatters=[],
                     disable_timestamp=True,
                     snake_case_field=True,
@@ -58,6 +61,17 @@ def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -
     if not isinstance(source, str):
         raise fail(file, None, SCHEMAS, "model generation produced more than one module")
     return source, metadata
+
+
+def _templates(user: Path | None, scratch: Path) -> Path:
+    """The built-in model templates, or a copy with the user's own laid over them."""
+    builtin = assets.templates() / "models"
+    overrides = user / "models" if user is not None else None
+    if overrides is None or not overrides.is_dir():
+        return builtin
+    shutil.copytree(builtin, scratch)
+    shutil.copytree(overrides, scratch, dirs_exist_ok=True)
+    return scratch
 
 
 def _reason(exc: Exception) -> str:

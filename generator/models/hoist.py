@@ -62,6 +62,8 @@ class _Hoister:
         self.keys = names.Namespace()
         self.moved: dict[str, str] = {}  # spec pointer → the component pointer it now lives at
         self.result = Plan(self.doc)
+        found = re.match(r"(\d+)\.(\d+)", str(data.get("openapi", "")))
+        self.version = (int(found.group(1)), int(found.group(2))) if found else (3, 0)
 
     def run(self) -> Plan:
         self._rekey_components()
@@ -70,7 +72,51 @@ class _Hoister:
             self.schemas[key] = self._visit(self.schemas[key], where, key, root=True)
         self._operations()
         self._rewrite_refs()
+        self._flatten_conflicts()
         return self.result
+
+    def _flatten_conflicts(self) -> None:
+        """A schema that redefines a property of an allOf parent with another type cannot be a subclass of it
+        (the field's type would not fit the parent's): the parent's fields are copied in instead."""
+        for schema in self.schemas.values():
+            parts = schema.get("allOf") if isinstance(schema, dict) else None
+            if not isinstance(parts, list):
+                continue
+            own: dict[str, Any] = dict(schema.get("properties") or {})
+            for part in parts:
+                if isinstance(part, dict) and "$ref" not in part:
+                    own.update(part.get("properties") or {})
+            self._flatten(parts, own, depth=0)
+
+    def _flatten(self, parts: list[Any], own: dict[str, Any], *, depth: int) -> None:
+        for index, part in enumerate(parts):
+            inherited = self._inherited(part, depth=0)
+            if depth > 20 or not any(name in inherited and inherited[name] != value for name, value in own.items()):
+                continue
+            target = self._component(part)
+            if target is None:
+                continue
+            copied = {k: v for k, v in target.items() if k != "discriminator"}
+            if isinstance(copied.get("allOf"), list):
+                copied["allOf"] = list(copied["allOf"])
+                self._flatten(copied["allOf"], own, depth=depth + 1)  # the clash may be a grandparent's
+            parts[index] = copied
+
+    def _component(self, part: Any) -> dict[str, Any] | None:
+        ref = part.get("$ref") if isinstance(part, dict) else None
+        found = pointer.resolve(self.doc, ref) if pointer.is_local(ref) else None
+        return found if isinstance(found, dict) else None
+
+    def _inherited(self, part: Any, *, depth: int) -> dict[str, Any]:
+        """The properties a parent contributes, its own parents' included."""
+        target = self._component(part) if isinstance(part, dict) and "$ref" in part else part
+        if not isinstance(target, dict) or depth > 20:
+            return {}
+        found: dict[str, Any] = {}
+        for sub in target.get("allOf") or []:
+            found.update(self._inherited(sub, depth=depth + 1))
+        found.update(target.get("properties") or {})
+        return found
 
     # --- naming ---------------------------------------------------------------------------------------------
 
@@ -128,7 +174,9 @@ class _Hoister:
 
     # --- schemas --------------------------------------------------------------------------------------------
 
-    def _visit(self, schema: Any, where: str, base: str, *, root: bool = False, depth: int = 0) -> Any:
+    def _visit(
+        self, schema: Any, where: str, base: str, *, root: bool = False, alias: bool = False, depth: int = 0
+    ) -> Any:
         """The schema at `where` (a spec pointer), normalised, its inline pieces hoisted; a schema that needs a
         class of its own (unless it is a component already, `root`) is hoisted too and a `$ref` returned."""
         if depth > _MAX_NESTING:
@@ -136,8 +184,7 @@ class _Hoister:
         if not isinstance(schema, dict):
             return schema
         if isinstance(schema.get("$ref"), str):
-            ref = pointer.canonical(schema["$ref"]) if pointer.is_local(schema["$ref"]) else schema["$ref"]
-            return {**schema, "$ref": ref}
+            return self._reference(schema)
         schema = self._normalise(schema, where, base, root=root, depth=depth)
         nullable = None
         if not root and self._needs_class(schema):
@@ -150,7 +197,10 @@ class _Hoister:
                 }
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
-                schema[key] = self._visit(schema[key], pointer.join(where, key), base + suffix, depth=depth + 1)
+                # The engine names a union of array items itself (`Items1`): it gets a name from here instead.
+                alias = key == "items" and _is_union(schema[key])
+                sub = self._visit(schema[key], pointer.join(where, key), base + suffix, alias=alias, depth=depth + 1)
+                schema[key] = self._hoist(sub, pointer.join(where, key), base + suffix) if alias else sub
         if isinstance(schema.get("items"), list):
             schema["items"] = [
                 self._visit(sub, pointer.join(where, "prefixItems", i), f"{base}Item{i + 1}", depth=depth + 1)
@@ -165,32 +215,52 @@ class _Hoister:
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list):
                 members = schema[key]
+                # A union that is a component, or an array's items, is an alias under `base`: no member takes it.
+                named = root or alias
                 schema[key] = [
                     self._visit(
-                        sub, pointer.join(where, key, i), self._member_name(sub, base, i, members), depth=depth + 1
+                        sub,
+                        pointer.join(where, key, i),
+                        self._member_name(sub, base, i, members, named=named),
+                        depth=depth + 1,
                     )
                     for i, sub in enumerate(members)
                 ]
         if root or not self._needs_class(schema):
             return schema
+        ref = self._hoist(schema, where, base)
+        return nullable(ref) if nullable else ref
+
+    def _hoist(self, schema: dict[str, Any], where: str, base: str) -> dict[str, Any]:
+        """Move a schema to the components under a name from `base`; the `$ref` to put in its place."""
         key = self._claim(where, base)
         self.schemas[key] = schema
         self.result.origins[pointer.join(SCHEMAS, key)] = where
         self.moved[where] = pointer.join(SCHEMAS, key)
-        ref: dict[str, Any] = {"$ref": pointer.join(SCHEMAS, key)}
-        return nullable(ref) if nullable else ref
+        return {"$ref": pointer.join(SCHEMAS, key)}
+
+    def _reference(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A `$ref`, canonical. Before 3.1 its siblings mean nothing, and the engine would make a class of them
+        (`CreatedBy1`); only `nullable`, which authors write there meaning it, is kept, where it works."""
+        ref = pointer.canonical(schema["$ref"]) if pointer.is_local(schema["$ref"]) else schema["$ref"]
+        if self.version >= (3, 1):
+            return {**schema, "$ref": ref}
+        if schema.get("nullable") is True:
+            return {"allOf": [{"$ref": ref}], "nullable": True}
+        return {"$ref": ref}
 
     def _visit_part(self, schema: Any, where: str, base: str, depth: int) -> Any:
         if isinstance(schema, dict) and not isinstance(schema.get("$ref"), str):
             return self._visit(schema, where, base, root=True, depth=depth)
         return self._visit(schema, where, base, depth=depth)
 
-    def _member_name(self, member: Any, base: str, index: int, members: list[Any]) -> str:
-        """A union member's name: its title, else the value of the property that tells the members apart, else
-        its position; a union of one type and null lends the member its own name."""
+    def _member_name(self, member: Any, base: str, index: int, members: list[Any], *, named: bool) -> str:
+        """A union member's name: the union's own when it is the one member that needs a class, else its title,
+        else the value of the property that tells the members apart, else its kind, else its position."""
         if not isinstance(member, dict):
             return base
-        if sum(1 for m in members if not _is_null(m)) == 1:
+        classes = [m for m in members if isinstance(m, dict) and "$ref" not in m and self._needs_class(m)]
+        if len(classes) <= 1 and not named:
             return base
         if isinstance(member.get("title"), str) and names.words(member["title"]):
             return base + names.pascal(member["title"])
@@ -198,6 +268,9 @@ class _Hoister:
             tag = _single_value(sub)
             if isinstance(tag, str) and names.words(tag):
                 return base + names.pascal(tag)
+        kinds = [_kind(m) for m in classes]
+        if kinds.count(_kind(member)) <= 1:
+            return base + _kind(member)
         return f"{base}Option{index + 1}"
 
     def _needs_class(self, schema: dict[str, Any]) -> bool:
@@ -225,6 +298,17 @@ class _Hoister:
                 ref = part.get("$ref") if isinstance(part, dict) else None
                 if isinstance(ref, str) and pointer.is_local(ref) and pointer.canonical(ref) == where:
                     raise fail(self.file, None, where, "the schema is one of its own allOf parts: it cannot be a class")
+        for key in ("anyOf", "oneOf"):
+            members = schema.get(key)
+            if isinstance(members, list) and members and all(_constraint_only(m) for m in members):
+                # `anyOf: [{required: [a]}, {required: [b]}]` says which fields must be present, not what the
+                # value is: the type is the schema without it.
+                del schema[key]
+            elif isinstance(members, list) and len(members) == 1 and not _is_null(members[0]):
+                # A union of one is that one type (the engine would make a class of it, named by itself).
+                del schema[key]
+                schema.pop("discriminator", None)
+                schema["allOf"] = [*(schema.get("allOf") or []), members[0]]
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
             mapping = {
@@ -260,7 +344,12 @@ class _Hoister:
             alone = len(groups) == 1 and not root
             name = base if alone else base + names.pascal(kind)
             at = where if alone else pointer.join(where, "anyOf", len(members))
-            members.append(self._visit(member, at, name, depth=depth + 1))
+            if alone:
+                members.append(self._visit(member, at, name, depth=depth + 1))
+            else:
+                # An enum class even for one value: the engine would merge constants of several types into one
+                # enum again, where True aliases 1.
+                members.append(self._hoist(member, at, name))
         if has_null:
             members.append({"type": "null"})
         if len(members) == 1:
@@ -287,7 +376,7 @@ class _Hoister:
                 elif slot.key.startswith("2") and not successes:
                     successes, name = 1, base + "Response"
                 else:
-                    name = base + "Response" + names.pascal(slot.key)
+                    name = names.pascal(f"{base} Response {slot.key}")
                 if slot.media and openapi.media_kind(slot.media) == "event-stream":
                     name = base + "Event"
                 if not slot.pointer.startswith("#/paths/"):
@@ -347,6 +436,30 @@ def _unique(values: list[Any]) -> list[Any]:
 
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+
+
+_CONSTRAINTS: Final = frozenset(
+    {"required", "not", "minProperties", "maxProperties", "description", "title", "dependentRequired"}
+)
+
+
+def _constraint_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and bool(schema) and set(schema) <= _CONSTRAINTS
+
+
+def _is_union(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    members = schema.get("oneOf") or schema.get("anyOf")
+    return isinstance(members, list) and sum(1 for m in members if not _is_null(m)) > 1
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    """A word for what a schema is, to tell union members apart by: Enum, Object, List, Text, Number."""
+    if "enum" in schema:
+        return "Enum"
+    kind = schema.get("type")
+    return {"array": "List", "string": "Text", "integer": "Number", "number": "Number"}.get(str(kind), "Object")
 
 
 def _single_value(schema: Any) -> Any:
