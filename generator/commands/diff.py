@@ -138,18 +138,36 @@ def read_spec(source: str, *, root: Path) -> Document:
     """A spec file, or `git:REV:path` read from the repository at `root` (the path is from its top)."""
     if not source.startswith("git:"):
         return load(Path(source))
+    from ..spec.load import MAX_BYTES
+
     rev, _, path = source[4:].partition(":")
     if not rev or not path:
         raise fail(source, None, "", "expected git:REV:path, e.g. git:HEAD~1:spec/api.yaml")
-    shown = subprocess.run(["git", "-C", str(root), "show", f"{rev}:{path}"], capture_output=True, check=False)
+    if rev.startswith("-"):
+        raise fail(source, None, "", f"{rev!r} is not a revision: a revision never starts with '-'")
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise fail(source, None, "", f"{path!r} is not a path inside the repository")
+    if any(ord(c) < 32 or ord(c) == 127 for c in source):
+        raise fail(source, None, "", "a revision or path with a control character cannot name a spec in git")
+    # --end-of-options: whatever the argument holds, git reads it as an object name, never as an option; cat-file
+    # reads blobs only, and at most one byte past the spec limit is read.
+    command = ["git", "-C", str(root), "cat-file", "blob", "--end-of-options", f"{rev}:{path}"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as shown:
+        assert shown.stdout is not None and shown.stderr is not None
+        blob = shown.stdout.read(MAX_BYTES + 1)
+        if len(blob) > MAX_BYTES:
+            shown.kill()
+            raise fail(source, None, "", f"the spec is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}")
+        errors = shown.stderr.read()
     if shown.returncode != 0:
-        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines() or ["git failed"]
+        reason = errors.decode("utf-8", "replace").strip().splitlines() or ["git failed"]
         raise fail(source, None, "", f"cannot read it from git: {reason[-1]}")
     # load() chooses the parser by file suffix and keeps the name for diagnostics; the temporary file is only
     # how the blob reaches it.
     with tempfile.TemporaryDirectory(prefix="generator-diff-") as scratch:
-        file = Path(scratch) / f"spec{PurePosixPath(path).suffix}"
-        file.write_bytes(shown.stdout)
+        file = Path(scratch) / f"spec{pure.suffix}"
+        file.write_bytes(blob)
         return load(file, display=source)
 
 

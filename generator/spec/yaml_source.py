@@ -35,7 +35,12 @@ class _TooDeep(Exception):
 
 def parse(text: str, *, file: str) -> tuple[dict[str, Any], dict[str, int]]:
     """YAML text → JSON-like data and the line of every pointer; safe: no tags, bounded depth and aliases."""
-    loader = _Loader(text)
+    try:
+        # The reader checks every character as it is made: a raw NUL or other control character fails here.
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise fail(file, line, "", f"invalid YAML: {exc.reason} character {exc.character!r}") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
