@@ -35,7 +35,7 @@ class Witness:
 
 
 # -- where each node sits in the grammar -------------------------------------------------------------------
-# A table of its own, not generator/recover.py's: a proof that shared the recovery tool's reading of the
+# A table of its own, not generator/recover/grammar.py's: a proof that shared the recovery tool's reading of the
 # grammar would share its mistakes too.
 # A kind names what a position holds: an object ("Schema", "Operation", ...), "{X}" a map of author-chosen
 # names to X, "[X]" a list of X, "Compose" an allOf/anyOf/oneOf list, "data" free-form JSON (anything below
@@ -165,6 +165,7 @@ _SCHEMA_LIKE = frozenset({"Schema", "Parameter2", "Items2", "Header2"})
 _ANNOTATIONS = frozenset(
     {
         "description",
+        "summary",
         "title",
         "xml",
         "externalDocs",
@@ -463,10 +464,11 @@ def _schema_examples_listed(schema: Any) -> bool:
 _FIELDS = {
     "OpenAPI": ("externalDocs",),
     "Swagger": ("externalDocs",),
-    "Operation": ("description", "externalDocs", "deprecated"),
-    "Operation2": ("description", "externalDocs", "deprecated"),
+    "Operation": ("summary", "description", "externalDocs", "deprecated"),
+    "Operation2": ("summary", "description", "externalDocs", "deprecated"),
     "Tag": ("description", "externalDocs"),
-    "PathItem": ("description",),
+    "PathItem": ("summary", "description"),
+    "Info": ("summary", "description"),
     "Parameter": ("description", "example", "examples", "deprecated"),
     "Header": ("description", "example", "examples", "deprecated"),
     "Response": ("description",),
@@ -520,8 +522,9 @@ def _touched(doc: Any, move: _Move) -> set[Path]:
 
 
 def _consistent(doc: Any, alt: Any, move: _Move) -> bool:
-    """The recovery tool's evidence must not favour the original: no new misfit, `$ref` mix, missing field,
-    `required` name without its property, or property an example of one of the two schemas shows."""
+    """The recovery tool's evidence must not favour the original: no new misfit, `$ref` mix, missing field, broken
+    exclusion of OpenAPI's, `required` name without its property, or property an example of one of the two schemas
+    shows."""
     if move.keys and kinds(doc, move.outer)[-1] == "{Schema}":
         owners = (move.outer[:-1], move.inner[:-1])
         if any(_unnamed(_get(alt, owner)) - _unnamed(_get(doc, owner)) for owner in owners):
@@ -540,7 +543,51 @@ def _consistent(doc: Any, alt: Any, move: _Move) -> bool:
             return False
         if any(key in before and key not in after for key in _REQUIRED.get(kind, ())):
             return False
+        if not rules_broken(kind, after) <= rules_broken(kind, before):
+            return False
     return True
+
+
+# -- OpenAPI's own exclusions ------------------------------------------------------------------------------------
+# Checked here on their own terms, not through generator/recover/checks.py, for the reason given at the top.
+
+_EXCLUSIVE = {
+    "Parameter": (("schema", "content"), ("example", "examples")),
+    "Header": (("schema", "content"), ("example", "examples")),
+    "MediaType": (("example", "examples"),),
+    "Example": (("value", "externalValue"),),
+}
+_REFERABLE = frozenset(
+    {"Parameter", "Header", "Response", "RequestBody", "Example", "Link", "SecurityScheme", "Parameter2", "Response2"}
+)
+
+
+def rules_broken(kind: str, node: Any) -> set[str]:
+    """The exclusions of OpenAPI a node of this kind breaks, by name."""
+    if not isinstance(node, dict):
+        return set()
+    broken = {f"{kind}: `{a}` beside `{b}`" for a, b in _EXCLUSIVE.get(kind, ()) if a in node and b in node}
+    if kind in _REFERABLE and "$ref" in node:
+        beside = sorted(str(key) for key in node if key not in ("$ref", "summary", "description"))
+        broken |= {f"{kind}: `{key}` beside `$ref`" for key in beside if not key.startswith("x-")}
+    content = node.get("content") if kind in ("Parameter", "Header") else None
+    if isinstance(content, dict) and len(content) > 1:
+        broken.add(f"{kind}: content with {len(content)} media types")
+    return broken
+
+
+def violations(doc: Any) -> set[tuple[str, str]]:
+    """(pointer, rule) for every exclusion of OpenAPI the document breaks."""
+    found: set[tuple[str, str]] = set()
+    stack: list[tuple[Path, str, Any]] = [((), kinds(doc, ())[0], doc)]
+    while stack:
+        path, kind, node = stack.pop()
+        found |= {(_pointer(path), rule) for rule in rules_broken(kind, node)}
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for step, child in children:
+            if isinstance(child, (dict, list)):
+                stack.append(((*path, step), _child_kind(kind, step, child), child))
+    return found
 
 
 def _unnamed(schema: Any) -> set[str]:
@@ -596,6 +643,12 @@ def witness_at(data: Any, index: int) -> Witness | None:
                 source, target = _pointer(move.source), _pointer(move.target)
                 return Witness(copy.deepcopy(alt), index, source, target, _describe(move), other[0] != flat)
     return None
+
+
+def placements(data: Any) -> tuple[list[str], list[Path | None]]:
+    """The flattened lines of a document and, for each, where the innermost key or item starting on it sits."""
+    flat, heads = _heads(data)
+    return flat, [starts[-1] if starts else None for starts in heads]
 
 
 def _unfolded(flat: list[str], heads: list[list[Path]]) -> list[str]:
