@@ -68,8 +68,3 @@ class Report:
             return EXIT_FAILED
         return EXIT_OK
 
-
-def pointer_join(pointer: str, *parts: str | int) -> str:  # retired: use spec.pointer.join
-    from .spec.pointer import join
-
-    return join(pointer, *parts)
