@@ -655,10 +655,6 @@ def _subprocess(*argv: str | Path, timeout: float, memory: int | None = None) ->
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/fingerprint.py file_digest reads the whole spec (read_bytes) before load.read_bounded sees it",
-)
 def test_a_spec_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
     """A sparse 10 GiB file costs no disk; a run that read it whole would need 10 GiB of memory, so the run gets
     1 GiB of address space, and must still answer with the limit."""

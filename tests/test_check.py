@@ -160,3 +160,21 @@ def test_full_renders_even_when_the_manifest_says_unchanged(project: Path, capsy
     capsys.readouterr()
     assert main([*_args("check", project), "--full"]) == 1
     assert "models.py" in capsys.readouterr().out
+
+
+def test_an_edit_to_a_file_the_spec_references_is_drift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The manifest records every file a multi-file spec pulls in; the fast path sees an edit to any of them."""
+    api = tmp_path / "api"
+    shutil.copytree(ROOT / "tests" / "specs" / "multifile", api)
+    args = ["--spec", str(api / "openapi.yaml"), "--out", str(tmp_path / "out"), "--package", "pets"]
+    assert main(["generate", *args]) == 0
+    assert main(["check", *args]) == 0
+    assert "as the manifest records" in capsys.readouterr().err  # answered without rendering
+    pet = api / "schemas" / "pet.yaml"
+    pet.write_text(pet.read_text("utf-8").replace("A pet in the store.", "A pet, for sale."), "utf-8")
+    assert main(["check", *args]) == 1
+    report = capsys.readouterr().out
+    models = tmp_path / "out" / "pets" / "models.py"
+    assert f"changed: {models}\n" in report and '+    """A pet, for sale."""' in report
+    assert main(["generate", *args]) == 0
+    assert main(["check", *args]) == 0

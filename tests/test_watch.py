@@ -21,7 +21,7 @@ TIMEOUT = 60.0  # generous: a loaded CI machine regenerates slowly; a passing ru
 
 
 class Watcher:
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, *, spec: str = "spec.yaml") -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         command = [
             sys.executable,
@@ -29,7 +29,7 @@ class Watcher:
             "generator",
             "watch",
             "--spec",
-            "spec.yaml",
+            spec,
             "--out",
             "out",
             "--package",
@@ -112,3 +112,37 @@ def test_template_edits_are_watched(tmp_path: Path) -> None:
 
     folders = _folders({(tmp_path / "spec" / "api.yaml")}, tmp_path)
     assert templates() in folders and templates() / "package" in folders and tmp_path.resolve() in folders
+
+
+def test_watch_follows_edits_to_files_the_spec_references(tmp_path: Path) -> None:
+    """A multi-file spec: an edit in a referenced file regenerates, a broken one is reported where it is broken and
+    keeps the output, and a file that a fixed reference newly names is watched too."""
+    shutil.copytree(ROOT / "tests" / "specs" / "multifile", tmp_path / "api")
+    running = Watcher(tmp_path, spec="api/openapi.yaml")
+    try:
+        owner, models = tmp_path / "api" / "schemas" / "owner.yaml", tmp_path / "out" / "petstore" / "models.py"
+        running.wait_for("the first generation", running.printed("watching"))
+        assert any("api/schemas" in line for line in running.lines if line.startswith("watching"))
+        good = owner.read_text("utf-8")
+
+        owner.write_text(good.replace("Someone who owns pets.", "A keeper of pets."), "utf-8")
+        running.wait_for("the edit to reach models.py", lambda: "A keeper of pets." in models.read_text("utf-8"))
+
+        seen = len(running.lines)
+        owner.write_text(good.replace("name:\n    type: string", "name:\n    type: text"), "utf-8")
+        running.wait_for("the located error", running.printed("api/schemas/owner.yaml:8:", after=seen))
+        running.wait_for("the keep message", running.printed("kept the last good output", after=seen))
+        assert "A keeper of pets." in models.read_text("utf-8")
+
+        # Fixed by pointing at a file that does not exist yet; making that file regenerates.
+        seen = len(running.lines)
+        owner.write_text(good.replace("type: string", "$ref: ./name.yaml", 1), "utf-8")
+        running.wait_for("the missing file", running.printed("which does not exist", after=seen))
+        (tmp_path / "api" / "schemas" / "name.yaml").write_text("type: string\nenum: [ann, bob]\n", "utf-8")
+        running.wait_for(
+            "the new file to reach models.py", lambda: "class Name(str, Enum)" in models.read_text("utf-8")
+        )
+    finally:
+        if running.process.poll() is None:
+            running.process.send_signal(signal.SIGINT)
+            running.process.wait(timeout=TIMEOUT)

@@ -1,4 +1,5 @@
-"""Spec, templates and config on disk → the package regenerated after every change (watchfiles, debounced)."""
+"""Spec (and every file it references), templates and config on disk → the package regenerated after every change
+(watchfiles, debounced)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import assets
+from .. import assets, fingerprint
 from ..config import Target
 from ..errors import EXIT_OK, Diagnostic, GeneratorError
+from ..write import read_manifest
 
 if TYPE_CHECKING:
     from watchfiles import Change
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
 # Editors save in bursts (write, rename, chmod); one regeneration per burst.
 DEBOUNCE_MS = 300
+# Files a spec can reference: while a run fails, a new one in a watched folder retries it.
+SPEC_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 
 
 def watch(
@@ -37,16 +41,26 @@ def watch(
     templates = assets.templates()
     usual = DefaultFilter()  # drops editor swap and backup files
     try:
-        targets = _regenerate(load_targets, [], generate_one, report)
+        targets, failed = _regenerate(load_targets, [], generate_one, report)
         while True:
-            specs = {spec.resolve() for target in targets for spec in target.specs}
+            specs = _watched(targets)
             folders = _folders(specs, root)
+            spec_folders = {spec.parent for spec in specs}
 
-            def relevant(change: Change, path: str, specs: set[Path] = specs) -> bool:
+            def relevant(
+                change: Change,
+                path: str,
+                specs: set[Path] = specs,
+                retry: bool = failed,
+                near: set[Path] = spec_folders,
+            ) -> bool:
                 file = Path(path)
                 if not usual(change, path):
                     return False
-                return file in specs or file == pyproject or file.is_relative_to(templates)
+                if file in specs or file == pyproject or file.is_relative_to(templates):
+                    return True
+                # A failed run may name a referenced file that does not exist yet: making it is worth a retry.
+                return retry and file.parent in near and file.suffix.lower() in SPEC_SUFFIXES
 
             shown = sorted(_shown(f) for f in folders if f == templates or not f.is_relative_to(templates))
             print(f"watching {', '.join(shown)} (Ctrl-C stops)", file=sys.stderr)
@@ -59,11 +73,10 @@ def watch(
                 raise_interrupt=True,
             ):
                 print(f"changed: {', '.join(sorted({_shown(Path(p)) for _, p in batch}))}", file=sys.stderr)
-                fresh = _regenerate(load_targets, targets, generate_one, report)
-                if {s.resolve() for t in fresh for s in t.specs} != specs:
-                    targets = fresh
-                    break  # the configuration now names other specs: watch their folders instead
-                targets = fresh
+                was = failed
+                targets, failed = _regenerate(load_targets, targets, generate_one, report)
+                if _watched(targets) != specs or failed != was:
+                    break  # other specs, other referenced files, or a run newly failed or fixed: watch anew
             else:
                 return EXIT_OK  # stop_event was set
     except KeyboardInterrupt:
@@ -76,21 +89,33 @@ def _regenerate(
     previous: list[Target],
     generate_one: Callable[[Target], str],
     report: Callable[[Sequence[Diagnostic]], None],
-) -> list[Target]:
-    """Regenerate every target; a broken configuration keeps the previous targets, a broken spec its output."""
+) -> tuple[list[Target], bool]:
+    """Regenerate every target; a broken configuration keeps the previous targets, a broken spec its output.
+    Also says whether any run failed."""
     try:
         targets = load_targets()
     except GeneratorError as exc:
         report(exc.diagnostics)
         print("the configuration is invalid; still watching the previous targets", file=sys.stderr)
-        return previous
+        return previous, True
+    failed = False
     for target in targets:
         try:
             print(generate_one(target), file=sys.stderr)
         except GeneratorError as exc:
+            failed = True
             report(exc.diagnostics)
             print(f"{target.name}: kept the last good output in {target.package_dir}", file=sys.stderr)
-    return targets
+    return targets, failed
+
+
+def _watched(targets: list[Target]) -> set[Path]:
+    """Every spec file, and every file the last good run of each target pulled in through `$ref`s (its manifest
+    records them)."""
+    files = {spec.resolve() for target in targets for spec in target.specs}
+    for target in targets:
+        files.update(fingerprint.referenced(target, read_manifest(target.out, target.package).sources))
+    return files
 
 
 def _folders(specs: set[Path], root: Path) -> list[Path]:

@@ -104,7 +104,7 @@ class _Hoister:
 
     def _component(self, part: Any) -> dict[str, Any] | None:
         ref = part.get("$ref") if isinstance(part, dict) else None
-        found = pointer.resolve(self.doc, ref) if pointer.is_local(ref) else None
+        found = pointer.resolve(self.doc, ref) if isinstance(ref, str) and pointer.is_local(ref) else None
         return found if isinstance(found, dict) else None
 
     def _inherited(self, part: Any, *, depth: int) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Spec files → one Document: load (YAML, JSON, Markdown pages), pointer and $ref, OpenAPI structure, validate,
-merge."""
+"""Spec files → one Document: load (YAML, JSON, Markdown pages), bundle the files their `$ref`s name, pointer and
+$ref, OpenAPI structure, validate, merge."""
 
 from __future__ import annotations
 
@@ -8,17 +8,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import load as _load
-from .load import Document
+from .bundle import bundle
+from .load import Document, Source
 from .merge import merge
 
-__all__ = ["Document", "load_spec"]
+__all__ = ["Document", "Source", "load_spec"]
 
 
 def load_spec(specs: Sequence[Path], *, best_guess: bool = False) -> Document:
-    """The document of one or more spec files; several (docs pages, say) are merged into one."""
-    documents = [_load.load(path, best_guess=best_guess) for path in specs]
+    """The document of one or more spec files, each with the files it references bundled in; several (docs pages,
+    say) are merged into one."""
+    documents = [bundle(_load.load(path, best_guess=best_guess), path) for path in specs]
     if len(documents) == 1:
         return documents[0]
     data = merge([(doc.file, doc.data) for doc in documents])
     digest = hashlib.sha256("".join(doc.sha256 for doc in documents).encode()).hexdigest()
-    return Document(data, documents[0].file, "\n".join(doc.text for doc in documents), sha256=digest)
+    sources = tuple({source.path: source for doc in documents for source in doc.sources}.values())
+    warnings = tuple(warning for doc in documents for warning in doc.warnings)
+    text = "\n".join(doc.text for doc in documents)
+    return Document(data, documents[0].file, text, sha256=digest, warnings=warnings, sources=sources)

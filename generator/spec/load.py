@@ -1,4 +1,5 @@
-"""Spec file or Markdown page → Document (JSON-like data plus a pointer → line map)."""
+"""Spec file or Markdown page → Document (JSON-like data plus a pointer → line map); also the YAML or JSON files a
+spec's `$ref`s name, read the same way."""
 
 from __future__ import annotations
 
@@ -8,22 +9,32 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import fingerprint
 from ..errors import Diagnostic, GeneratorError, fail
 from .pointer import join, walk
 
 # Bounds on untrusted input: a document past them is refused before it can exhaust memory.
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = fingerprint.MAX_INPUT_BYTES
 MAX_DEPTH = 200
 MAX_ALIAS_EXPANSION = 100_000
 
 # CommonMark fences: three or more backticks or tildes; the block ends at a
 # fence of the same character at least as long, so text may hold shorter ones.
 _FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*(yaml|yml|json)[ \t]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A further file a document pulled in through a `$ref`, as it was read."""
+
+    path: Path  # resolved
+    display: str  # as diagnostics name it: beside the root spec's name
+    sha256: str  # of the bytes read, so a manifest records what the output was made from
 
 
 @dataclass(frozen=True)
@@ -39,9 +50,35 @@ class Document:
     sha256: str = ""  # of the source file's bytes: the spec's identity in headers and manifests
     warnings: tuple[Diagnostic, ...] = ()  # what loading had to decide (best-guess recovery choices)
     _locate: Callable[[str], int | None] | None = field(default=None, compare=False, repr=False)
+    sources: tuple[Source, ...] = ()  # the files bundled into `data`, besides `file`
+    # A bundled document's pointer → (file, line): set when `data` holds nodes from several files.
+    _where: Callable[[str], tuple[str, int | None]] | None = field(default=None, compare=False, repr=False)
+
+    def locate(self, pointer: str) -> tuple[str, int | None]:
+        """The file and 1-based line a pointer's node (or its nearest located ancestor) was read from."""
+        if self._where is not None:
+            return self._where(pointer)
+        return self.file, self.line_of(pointer)
+
+    def relocate(self, diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+        """Diagnostics that later stages placed in this document by pointer, each pointed into the file its node
+        came from (only a bundled document has anything to move)."""
+        found = tuple(diagnostics)
+        if self._where is None:
+            return found
+        return tuple(
+            replace(d, file=where[0], line=where[1])
+            if d.file == self.file and d.pointer.startswith("#") and (where := self._where(d.pointer))[0] != d.file
+            else d
+            for d in found
+        )
 
     def line_of(self, pointer: str) -> int | None:
-        """The 1-based source line of a JSON pointer, or of its nearest located ancestor."""
+        """The 1-based source line of a JSON pointer, or of its nearest located ancestor; None for a node that a
+        bundled document took from another file (`locate` names that file)."""
+        if self._where is not None:
+            file, line = self._where(pointer)
+            return line if file == self.file else None
         while True:
             line = self.lines.get(pointer)
             if line is None and self._locate is not None:
@@ -57,10 +94,7 @@ def load(path: Path, *, display: str | None = None, best_guess: bool = False) ->
     """Read a `.yaml`/`.yml`/`.json` spec or a Markdown page that embeds one."""
     name = display or str(path)
     raw = read_bounded(path, name=name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fail(name, None, "", f"the spec is not UTF-8 (byte {exc.start})") from None
+    text = _decode(raw, name=name)
     suffix = path.suffix.lower()
     if suffix == ".json":
         doc = parse_json(text, file=name)
@@ -71,26 +105,43 @@ def load(path: Path, *, display: str | None = None, best_guess: bool = False) ->
     return replace(_finish(doc), sha256=hashlib.sha256(raw).hexdigest())
 
 
-def read_bounded(path: Path, *, name: str) -> bytes:
+def load_referenced(raw: bytes, *, path: Path, display: str) -> Document:
+    """A YAML or JSON file (by suffix) that a spec's `$ref` names, from the bytes `read_bounded` gave: parsed as it
+    is, never searched for a page's block nor recovered (a small schema file is flat by nature)."""
+    text = _decode(raw, name=display)
+    doc = parse_json(text, file=display) if path.suffix.lower() == ".json" else parse_yaml(text, file=display)
+    return replace(_finish(doc), sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _decode(raw: bytes, *, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fail(name, None, "", f"the spec is not UTF-8 (byte {exc.start})") from None
+
+
+def read_bounded(path: Path, *, name: str, what: str = "the spec") -> bytes:
     """A regular file's bytes, its size checked before reading: a device (/dev/zero) or a FIFO is refused
     instead of filling memory or blocking forever."""
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; the stat below refuses it.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise fail(name, None, "", f"cannot read the spec: {exc.strerror or exc}") from None
+        raise fail(name, None, "", f"cannot read {what}: {exc.strerror or exc}") from None
+    # Checked on the bare descriptor: wrapping a folder's in a file object raises before any check could run.
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise fail(name, None, "", f"cannot read {what}: not a regular file")
     with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise fail(name, None, "", "cannot read the spec: not a regular file")
         if info.st_size > MAX_BYTES:
-            raise fail(name, None, "", f"the spec is {info.st_size} bytes; the limit is {MAX_BYTES}")
+            raise fail(name, None, "", f"{what} is {info.st_size} bytes; the limit is {MAX_BYTES}")
         try:
             raw = stream.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise fail(name, None, "", f"cannot read the spec: {exc.strerror or exc}") from None
+            raise fail(name, None, "", f"cannot read {what}: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # it grew while being read
-        raise fail(name, None, "", f"the spec is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}")
+        raise fail(name, None, "", f"{what} is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}")
     return raw
 
 
@@ -132,12 +183,12 @@ def _recover(body: list[str], *, file: str, first_line: int, best_guess: bool) -
     # Imported here: recovery is only needed for pages whose YAML lost its indentation.
     from ..recover import recover
 
-    text = recover(body, file=file, first_line=first_line)
-    doc = parse_yaml(text, file=file)
+    recovery = recover(body, file=file, first_line=first_line, best_guess=best_guess)
+    doc = parse_yaml(recovery.text, file=file)
     # Recovery only re-indents, so line k of the recovered text is line k of the block once blanks are dropped.
     kept = [i for i, line in enumerate(body) if line.strip()]
     lines = {ptr: kept[n - 1] + 1 if 0 < n <= len(kept) else n for ptr, n in doc.lines.items()}
-    return Document(doc.data, file, text, lines, recovered=True)
+    return Document(doc.data, file, recovery.text, lines, recovered=True, warnings=recovery.warnings)
 
 
 def _fenced_blocks(lines: list[str]) -> list[tuple[str, int, list[str]]]:

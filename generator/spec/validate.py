@@ -34,14 +34,17 @@ def validate(doc: Document) -> list[Diagnostic]:
 
 
 def _at(doc: Document, pointer: str, message: str) -> Diagnostic:
-    return Diagnostic(doc.file, doc.line_of(pointer), pointer, message)
+    # A bundled document holds nodes from several files: the diagnostic names the one the node was read from.
+    file, line = doc.locate(pointer)
+    return Diagnostic(file, line, pointer, message)
 
 
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:
     # References inside vendor extensions are opaque data (a link to a docs page, say): never followed.
     for pointer, ref in openapi.refs(doc.data):
         if not ref.startswith("#"):
-            yield _at(doc, pointer, f"$ref {ref!r} leaves the document: only local references (#/...) are supported")
+            # load_spec bundles every file reference; one left here was read without it (a single file, say).
+            yield _at(doc, pointer, f"$ref {ref!r} leaves the document: it was read without the files it names")
         elif resolve(doc.data, ref) is MISSING:
             yield _at(doc, pointer, f"$ref {ref!r} points to nothing in this document")
 
@@ -167,7 +170,9 @@ def validate_cached(doc: Document, *, enabled: bool = True) -> list[Diagnostic]:
     """`validate(doc)`, remembered per document text and generator fingerprint (validation of a large spec
     takes seconds; its result only changes with the text or the validator)."""
     store = Cache(enabled=enabled)
-    entry = fingerprint.digest("validate", fingerprint.code(), doc.file, doc.text)
+    # A bundled document's diagnostics depend on every file it was read from, and on the names they go by.
+    bundled = [f"{source.display}\n{source.sha256}" for source in doc.sources]
+    entry = fingerprint.digest("validate", fingerprint.code(), doc.file, doc.text, *bundled)
     cached = store.get("validate", entry)
     if cached is not None:
         try:

@@ -46,9 +46,9 @@ def parse(text: str, *, file: str) -> tuple[dict[str, Any], dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # A problem found at the end of the stream is reported on the last line, not one past it.
-        line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else None
+        at = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise fail(file, line, "", f"invalid YAML: {problem}") from None
+        raise fail(file, at, "", f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise fail(file, None, "", f"invalid YAML: {exc}") from None
     except _TooDeep as exc:
