@@ -622,7 +622,7 @@ def test_a_git_revision_cannot_pass_options_to_git(
         ("git:HEAD:../outside.json", "'../outside.json' is not a path inside the repository"),
         ("git:HEAD\x00:api.json", "a revision or path with a control character cannot name a spec in git"),
         ("git:HEAD:api\n.json", "a revision or path with a control character cannot name a spec in git"),
-        ("git:HEAD:docs", "cannot read it from git: fatal: git cat-file HEAD:docs: bad file"),
+        ("git:HEAD:docs", "cannot read it from git: 'docs' is not in 'HEAD'"),
     ],
 )
 def test_git_paths_are_checked_before_git_runs(

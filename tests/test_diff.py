@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -335,3 +337,41 @@ def test_git_revision(tmp_path: Path) -> None:
         check=False,
     )
     assert missing.returncode == 1 and missing.stderr.startswith("git:HEAD:nope.yaml: #: cannot read it from git")
+
+
+def test_a_spec_split_across_files_is_compared_with_its_files_at_both_ends(tmp_path: Path) -> None:
+    """A change in a referenced file is a change in the spec, read from the working tree and from git alike."""
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    shutil.copytree(SPECS.parent / "multifile", tmp_path / "api")
+    git("init", "-q")
+    git("add", "api")
+    git("commit", "-q", "-m", "base")
+    pet = tmp_path / "api" / "schemas" / "pet.yaml"
+    pet.write_text(pet.read_text("utf-8").replace("  status:\n", "  nickname:\n    type: string\n  status:\n"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "diff",
+            "git:HEAD:api/openapi.yaml",
+            str(tmp_path / "api" / "openapi.yaml"),
+            "--root",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "http-response-property-added" in done.stdout and "nickname" in done.stdout

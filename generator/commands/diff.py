@@ -14,8 +14,8 @@ from typing import Any
 
 from ..config import Target
 from ..errors import Report, fail
-from ..spec import openapi
-from ..spec.load import Document, load
+from ..spec import load_spec, openapi
+from ..spec.load import MAX_BYTES, Document
 from ..spec.pointer import deref
 
 BREAKING = "breaking"
@@ -135,11 +135,10 @@ class Changes:
 
 
 def read_spec(source: str, *, root: Path) -> Document:
-    """A spec file, or `git:REV:path` read from the repository at `root` (the path is from its top)."""
+    """A spec file, or `git:REV:path` read from the repository at `root` (the path is from its top); either with
+    the files it references."""
     if not source.startswith("git:"):
-        return load(Path(source))
-    from ..spec.load import MAX_BYTES
-
+        return load_spec([Path(source)])
     rev, _, path = source[4:].partition(":")
     if not rev or not path:
         raise fail(source, None, "", "expected git:REV:path, e.g. git:HEAD~1:spec/api.yaml")
@@ -150,25 +149,44 @@ def read_spec(source: str, *, root: Path) -> Document:
         raise fail(source, None, "", f"{path!r} is not a path inside the repository")
     if any(ord(c) < 32 or ord(c) == 127 for c in source):
         raise fail(source, None, "", "a revision or path with a control character cannot name a spec in git")
-    # --end-of-options: whatever the argument holds, git reads it as an object name, never as an option; cat-file
-    # reads blobs only, and at most one byte past the spec limit is read.
-    command = ["git", "-C", str(root), "cat-file", "blob", "--end-of-options", f"{rev}:{path}"]
+    # The spec's folder at that revision, its spec files only, laid out in a scratch folder: references between
+    # files resolve there as they did in the repository.
+    with tempfile.TemporaryDirectory(prefix="generator-diff-") as scratch:
+        folder = pure.parent.as_posix()
+        listed = _git(root, source, "ls-tree", "-r", "-z", "--name-only", "--end-of-options", rev, "--", folder or ".")
+        names = [n for n in listed.decode("utf-8", "replace").split("\0") if n]
+        if path not in names:
+            raise fail(source, None, "", f"cannot read it from git: {path!r} is not in {rev!r}")
+        budget = MAX_BYTES
+        for name in names:
+            if name != path and not name.lower().endswith(_SPEC_SUFFIXES):
+                continue
+            blob = _git(root, source, "cat-file", "blob", "--end-of-options", f"{rev}:{name}", limit=budget)
+            budget -= len(blob)
+            target = Path(scratch).joinpath(*PurePosixPath(name).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blob)
+        return load_spec([Path(scratch).joinpath(*pure.parts)], display=source)
+
+
+_SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _git(root: Path, source: str, *args: str, limit: int = MAX_BYTES) -> bytes:
+    """A git command's output, read up to `limit` bytes; `--end-of-options` keeps every argument from being an
+    option, whatever it holds."""
+    command = ["git", "-C", str(root), *args]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as shown:
         assert shown.stdout is not None and shown.stderr is not None
-        blob = shown.stdout.read(MAX_BYTES + 1)
-        if len(blob) > MAX_BYTES:
+        output = shown.stdout.read(limit + 1)
+        if len(output) > limit:
             shown.kill()
-            raise fail(source, None, "", f"the spec is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}")
+            raise fail(source, None, "", f"the spec's files are over {MAX_BYTES} bytes; the limit is {MAX_BYTES}")
         errors = shown.stderr.read()
     if shown.returncode != 0:
         reason = errors.decode("utf-8", "replace").strip().splitlines() or ["git failed"]
         raise fail(source, None, "", f"cannot read it from git: {reason[-1]}")
-    # load() chooses the parser by file suffix and keeps the name for diagnostics; the temporary file is only
-    # how the blob reaches it.
-    with tempfile.TemporaryDirectory(prefix="generator-diff-") as scratch:
-        file = Path(scratch) / f"spec{pure.suffix}"
-        file.write_bytes(blob)
-        return load(file, display=source)
+    return output
 
 
 # --- comparing -----------------------------------------------------------------------------------------------

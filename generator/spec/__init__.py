@@ -15,10 +15,10 @@ from .merge import merge
 __all__ = ["Document", "Source", "load_spec"]
 
 
-def load_spec(specs: Sequence[Path], *, best_guess: bool = False) -> Document:
+def load_spec(specs: Sequence[Path], *, best_guess: bool = False, display: str | None = None) -> Document:
     """The document of one or more spec files, each with the files it references bundled in; several (docs pages,
-    say) are merged into one."""
-    documents = [bundle(_load.load(path, best_guess=best_guess), path) for path in specs]
+    say) are merged into one. `display` names a single spec in diagnostics (`git:REV:path`)."""
+    documents = [bundle(_load.load(path, display=display, best_guess=best_guess), path) for path in specs]
     if len(documents) == 1:
         return documents[0]
     data = merge([(doc.file, doc.data) for doc in documents])
