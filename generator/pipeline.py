@@ -41,21 +41,28 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     model_templates = (
         target.templates / "models" if target.templates and (target.templates / "models").is_dir() else None
     )
-    models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=model_templates)
-    package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
+    try:
+        models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=model_templates)
+        package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
+    except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
+        raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
     files = format_files(render(package, target=target), source=doc.file, cache=target.cache)
-    return Result(files, warnings + package.notes, doc.sha256, doc, models, package)
+    return Result(files, warnings + doc.relocate(package.notes), doc.sha256, doc, models, package)
 
 
 def generate(target: Target) -> Report:
     """Run and write the target, unless its manifest shows the same inputs and untouched files: then nothing is
     rendered or touched."""
-    inputs = fingerprint.inputs(target)
+    # The files the spec pulled in last time are known from the manifest alone; the run finds this time's.
+    recorded = fingerprint.recorded(target, read_manifest(target.out, target.package).sources)
+    inputs = fingerprint.inputs(target, sources=recorded)
     where = f"{target.name}: {target.package_dir}"
     if up_to_date(target.out, target.package, inputs.digest):
         count = len(read_manifest(target.out, target.package).files)
         return Report([f"{where}: up to date ({count} file(s), inputs unchanged)"])
     result = run(target)
+    read = {source.path: source.sha256 for source in (result.document.sources if result.document else ())}
+    inputs = inputs.with_sources(target, read)
     written = write(
         target.out, result.files, package=target.package, inputs=inputs.digest, sources=inputs.parts, force=target.force
     )

@@ -14,23 +14,6 @@ from .ir import Package
 if TYPE_CHECKING:
     import jinja2
 
-# Public names of the generated errors module, exported again from the package root.
-ERRORS = [
-    "ApiConnectionError",
-    "ApiError",
-    "ApiStatusError",
-    "ApiTimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "InternalServerError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ResponseValidationError",
-    "UnprocessableEntityError",
-]
-
 
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     """The one Jinja environment: a user's templates folder first, then the built-in one."""
@@ -52,7 +35,7 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
 def render(package: Package, *, target: Target) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the output folder."""
     env = environment(target.templates)
-    context: dict[str, Any] = {"pkg": package, "header": package.header, "errors": ERRORS}
+    context: dict[str, Any] = {"pkg": package, "header": package.header}
     files: dict[str, str] = {}
     for name in sorted(n for n in env.list_templates() if n.startswith("package/") and n.endswith(".jinja2")):
         files[f"{package.name}/{name.removeprefix('package/').removesuffix('.jinja2')}"] = env.get_template(

@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import importlib
-import inspect
 import json
-import math
 import os
 import subprocess
 import sys
@@ -39,9 +37,9 @@ UNSUPPORTED = frozenset(
     {"swagger2-oai-petstore.yaml", "swagger2-weaviate.json", "oai-v3.2-tags-example.yaml"}
 )  # Swagger 2.0 and OpenAPI 3.2: refused, located
 INVALID = frozenset({"hf-tgi.json", "letta-fastapi-fern.json", "openai.yaml"})  # refused strictly; lenient generates
-EXAMPLES_PER_MODEL = 3
-GENERATED_MODELS = 25  # models per spec that get hypothesis-generated instances when they have no example
 TIMEOUT = 900
+# `mypy --strict` on every generated package; `--no-mypy` (or CORPUS_MYPY=0) leaves it out for a quick look.
+MYPY = os.environ.get("CORPUS_MYPY", "1") != "0"
 
 
 @dataclass
@@ -49,6 +47,11 @@ class Outcome:
     spec: str
     operations: int = 0
     models: int = 0
+    examples: str = ""  # "faithful/valid": the spec's own examples that survive decode and encode exactly
+    paginated: int = 0
+    streaming: int = 0
+    any_hints: int = 0  # parameters and returns typed Any in the client's signatures
+    mypy: str = ""
     seconds: float = 0.0
     result: str = ""
     ok: bool = False
@@ -101,6 +104,8 @@ def check_spec(spec: Path, out: Path) -> Outcome:
                 outcome.detail += _messages(lenient.error)
         if final is not None:
             outcome.models = final.models
+            outcome.examples, outcome.mypy = final.examples, final.mypy
+            outcome.paginated, outcome.streaming, outcome.any_hints = final.paginated, final.streaming, final.any_hints
             if final.problems:
                 outcome.ok = False
                 outcome.result += f"; {len(final.problems)} check(s) failed"
@@ -120,6 +125,11 @@ class _Attempt:
     error: Any = None  # GeneratorError
     warnings: int = 0
     models: int = 0
+    examples: str = ""
+    paginated: int = 0
+    streaming: int = 0
+    any_hints: int = 0
+    mypy: str = ""
     problems: list[str] = field(default_factory=list)
 
 
@@ -134,16 +144,12 @@ def _located(error: Any) -> bool:
 
 
 def _operations(spec: Path) -> int:
-    from generator.spec.load import load
+    from generator.spec import load_spec, openapi
 
-    data = load(spec).data
-    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-    paths = data.get("paths") or {}
-    return sum(1 for item in paths.values() if isinstance(item, dict) for m in item if m in methods)
+    return sum(1 for _ in openapi.operations(load_spec([spec]).data))
 
 
 def _attempt(spec: Path, out: Path, *, validate: bool) -> _Attempt:
-    from generator import models as models_module
     from generator.config import ad_hoc, with_flags
     from generator.errors import GeneratorError
     from generator.pipeline import run
@@ -151,30 +157,64 @@ def _attempt(spec: Path, out: Path, *, validate: bool) -> _Attempt:
 
     package = "corpus_" + "".join(c if c.isalnum() else "_" for c in spec.stem.lower())
     target = with_flags(ad_hoc([spec], out=out, package=package), validate=validate, distribution=False)
-    captured: list[Any] = []
-    original = models_module.generate_models
-
-    def capture(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
-        captured.append(result)
-        return result
-
-    models_module.generate_models = capture
     try:
         result = run(target)
     except GeneratorError as exc:
         return _Attempt(error=exc)
-    finally:
-        models_module.generate_models = original
     write(out, result.files, package=package, inputs=result.spec_sha256)
     attempt = _Attempt(warnings=len(result.warnings))
     attempt.problems += _compile_all(out / package)
     if attempt.problems:
         return attempt
-    models = captured[-1] if captured else None
+    models, ir = result.models, result.package
     attempt.models = len(set(models.classes.values())) if models is not None else 0
-    attempt.problems += _import_and_use(out, package, spec, models)
+    if ir is not None:
+        operations = [op for resource in ir.client.resources for op in resource.operations]
+        operations += list(getattr(ir.client, "operations", ()))
+        attempt.paginated = sum(1 for op in operations if getattr(op, "pager", None))
+        attempt.streaming = sum(1 for op in operations if getattr(op, "sse", None))
+    attempt.any_hints = _any_hints(result.files.get(f"{package}/client.py", ""))
+    attempt.problems += _import_and_use(out, package, result, attempt)
+    if MYPY and not attempt.problems:
+        attempt.mypy = _mypy(out, package)
+        if attempt.mypy != "clean":
+            attempt.problems.append(f"mypy --strict: {attempt.mypy}")
     return attempt
+
+
+def _any_hints(client: str) -> int:
+    """Parameters and return types that are `Any` (or `Any | None`) in the client's methods: a spec that gives
+    a type must get it."""
+    import ast
+
+    if not client:
+        return 0
+    count = 0
+    for node in ast.walk(ast.parse(client)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = [*node.args.args, *node.args.kwonlyargs]
+            hints = [a.annotation for a in args if a.annotation is not None] + [node.returns]
+            count += sum(1 for h in hints if h is not None and _is_any(ast.unparse(h)))
+    return count
+
+
+def _is_any(text: str) -> bool:
+    parts = {part.strip() for part in text.split("|")} - {"None"}
+    return bool(parts) and parts <= {"Any", "typing.Any"}
+
+
+def _mypy(out: Path, package: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "-p", package],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 0:
+        return "clean"
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    return f"{len(errors)} error(s), first: {errors[0][:200] if errors else done.stdout[-200:]}"
 
 
 def _compile_all(folder: Path) -> list[str]:
@@ -187,226 +227,49 @@ def _compile_all(folder: Path) -> list[str]:
     return problems
 
 
-def _import_and_use(out: Path, package: str, spec: Path, models: Any) -> list[str]:
-    from generator.spec.load import load
+def _import_and_use(out: Path, package: str, result: Any, attempt: _Attempt) -> list[str]:
+    from tests import faithful
 
     sys.path.insert(0, str(out))
     try:
         module = importlib.import_module(package)
         client_classes = [getattr(module, n) for n in module.__all__ if n.endswith("Client")]
+        if not client_classes:
+            return ["the package exports no client class"]
         for cls in client_classes:
-            parameters = inspect.signature(cls).parameters
-            credentials = {p: "corpus" for p in ("api_key", "username", "password", "token") if p in parameters}
-            client = cls(base_url="http://127.0.0.1:9", **credentials)
+            client = cls(base_url="http://127.0.0.1:9")
             closer = getattr(client, "close", None)
             if callable(closer):
                 closer()
-        if not client_classes:
-            return ["the package exports no client class"]
-        if models is None or not models.classes:
+        if result.models is None or not result.models.classes:
             return []
-        generated = importlib.import_module(f"{package}.models")
-        return _round_trips(load(spec).data, generated, models.classes)
+        report = faithful.check(result.document.data, result.models, importlib.import_module(f"{package}.models"))
+        attempt.examples = f"{report.faithful}/{report.valid}"
+        return [f"example {problem}" for problem in report.problems[:5]]
     except Exception as exc:
         return [f"import/use failed: {type(exc).__name__}: {str(exc)[:300]}"]
     finally:
         sys.path.remove(str(out))
 
 
-# --- round trips ------------------------------------------------------------------------------------------
-
-
-def _round_trips(data: dict[str, Any], module: Any, classes: dict[str, str]) -> list[str]:
-    from generator.spec.pointer import resolve
-
-    problems: list[str] = []
-    generated = 0
-    for pointer, class_name in sorted(classes.items()):
-        cls = getattr(module, class_name, None)
-        if cls is None or not hasattr(cls, "from_dict") or not pointer.startswith("#/components/schemas/"):
-            continue
-        schema = resolve(data, pointer)
-        if not isinstance(schema, dict):
-            continue
-        # A spec's example that contradicts its own schema says nothing about the client: only valid ones count.
-        samples = [s for s in _examples(schema) if isinstance(s, dict) and _valid(s, schema, data)]
-        samples = samples[:EXAMPLES_PER_MODEL]
-        if not samples and generated < GENERATED_MODELS:
-            samples = _generated(data, schema)
-            generated += 1 if samples else 0
-        for sample in samples:
-            problem = _round_trip(cls, sample)
-            if problem:
-                problems.append(f"{class_name}: {problem}")
-                break
-        if len(problems) >= 5:
-            break
-    return problems
-
-
-def _valid(sample: Any, schema: dict[str, Any], data: dict[str, Any]) -> bool:
-    import jsonschema
-
-    try:
-        converted = _json_schema(schema, data)
-        return not any(True for _ in jsonschema.Draft202012Validator(converted).iter_errors(sample))
-    except Exception:
-        return False
-
-
-def _examples(schema: dict[str, Any]) -> list[Any]:
-    found = []
-    if "example" in schema:
-        found.append(schema["example"])
-    if isinstance(schema.get("examples"), list):
-        found += schema["examples"]
-    return found
-
-
-def _round_trip(cls: Any, sample: dict[str, Any]) -> str:
-    try:
-        model = cls.from_dict(sample)
-        wire = model.to_dict()
-        again = cls.from_dict(wire).to_dict()
-    except Exception as exc:
-        return f"{type(exc).__name__}: {str(exc)[:200]} on {json.dumps(sample, default=str)[:200]}"
-    if again != wire:
-        return f"not stable: {json.dumps(wire, default=str)[:200]}"
-    lost = [k for k, v in sample.items() if v is not None and k in _wire_names(cls) and k not in wire]
-    if lost:
-        return f"lost {lost} from {json.dumps(sample, default=str)[:200]}"
-    if not _compatible(wire, sample):
-        return f"changed {json.dumps(sample, default=str)[:150]} into {json.dumps(wire, default=str)[:150]}"
-    return ""
-
-
-def _wire_names(cls: Any) -> set[str]:
-    import dataclasses
-
-    return {f.metadata.get("wire", f.name) for f in dataclasses.fields(cls)}
-
-
-def _compatible(out: Any, original: Any) -> bool:
-    """`out` says the same as `original`, allowing for keys the model does not know and equivalent dates."""
-    if isinstance(out, dict) and isinstance(original, dict):
-        return all(k in original and _compatible(v, original[k]) for k, v in out.items())
-    if isinstance(out, list) and isinstance(original, list):
-        return len(out) == len(original) and all(_compatible(a, b) for a, b in zip(out, original, strict=True))
-    if isinstance(out, str) and isinstance(original, str) and out != original:
-        return _same_instant(out, original)
-    if isinstance(out, float) and isinstance(original, float) and math.isnan(out) and math.isnan(original):
-        return True
-    return bool((out == original and type(out) is type(original)) or _numbers(out, original))
-
-
-def _numbers(a: Any, b: Any) -> bool:
-    numeric = (int, float)
-    return isinstance(a, numeric) and isinstance(b, numeric) and not isinstance(a, bool) and a == b
-
-
-def _same_instant(a: str, b: str) -> bool:
-    import datetime
-
-    def parse(text: str) -> Any:
-        text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-        for kind in (datetime.datetime, datetime.date, datetime.time):
-            try:
-                return kind.fromisoformat(text)
-            except ValueError:
-                continue
-        return None
-
-    first, second = parse(a), parse(b)
-    return first is not None and first == second
-
-
-def _generated(data: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
-    """A few instances of the schema from hypothesis-jsonschema; none when it cannot handle the schema."""
-    import warnings
-
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis_jsonschema import from_schema
-
-    found: list[Any] = []
-    try:
-        document = _json_schema(schema, data)
-        strategy = from_schema(document)
-
-        @settings(
-            max_examples=EXAMPLES_PER_MODEL,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(strategy)
-        def collect(value: Any) -> None:
-            if isinstance(value, dict):
-                found.append(value)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            collect()
-    except Exception:
-        return []
-    return found[:EXAMPLES_PER_MODEL]
-
-
-def _json_schema(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """An OpenAPI schema as JSON Schema: referenced components inlined, `nullable` made a type union."""
-
-    def convert(node: Any, depth: int, seen: tuple[str, ...]) -> Any:
-        if depth > 12:
-            raise ValueError("too deep")
-        if isinstance(node, list):
-            return [convert(v, depth + 1, seen) for v in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            from generator.spec.pointer import resolve
-
-            if ref in seen:
-                raise ValueError("recursive")
-            return convert(resolve(data, ref), depth + 1, (*seen, ref))
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            if key in ("example", "examples", "discriminator", "xml", "externalDocs", "deprecated") or key.startswith(
-                "x-"
-            ):
-                continue
-            if key in ("properties", "patternProperties", "$defs", "definitions"):
-                out[key] = {k: convert(v, depth + 1, seen) for k, v in value.items()} if isinstance(value, dict) else {}
-            else:
-                out[key] = convert(value, depth + 1, seen)
-        if out.pop("nullable", False) is True:
-            kind = out.get("type")
-            if isinstance(kind, str):
-                out["type"] = [kind, "null"]
-            elif "type" not in out and "enum" not in out:
-                pass
-        if out.get("readOnly") or out.get("writeOnly"):
-            out.pop("readOnly", None)
-            out.pop("writeOnly", None)
-        if isinstance(out.get("exclusiveMinimum"), bool) or isinstance(out.get("exclusiveMaximum"), bool):
-            for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-                if out.pop(exclusive, False) is True and bound in out:
-                    out[exclusive] = out.pop(bound)
-        return out
-
-    converted = convert(schema, 0, ())
-    if isinstance(converted, dict):
-        converted.setdefault("type", "object")
-    return converted  # type: ignore[no-any-return]
-
-
 # --- the table --------------------------------------------------------------------------------------------
 
 
 def table(outcomes: list[Outcome]) -> str:
-    header = ("spec", "operations", "models", "seconds", "result")
+    header = ("spec", "ops", "models", "examples", "paginated", "streaming", "Any", "mypy", "seconds", "result")
     rows = [
-        (o.spec, str(o.operations), str(o.models), f"{o.seconds:.1f}", ("ok  " if o.ok else "FAIL ") + o.result)
+        (
+            o.spec,
+            str(o.operations),
+            str(o.models),
+            o.examples or "-",
+            str(o.paginated),
+            str(o.streaming),
+            str(o.any_hints),
+            o.mypy if o.mypy in ("", "clean") else "errors",
+            f"{o.seconds:.1f}",
+            ("ok  " if o.ok else "FAIL ") + o.result,
+        )
         for o in outcomes
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -443,8 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     parser.add_argument("--keep", type=Path, help="write the packages here instead of a temporary folder")
     parser.add_argument("--json", type=Path, help="also write the outcomes as JSON")
+    parser.add_argument("--no-mypy", action="store_true", help="leave out mypy --strict on each package")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.no_mypy:
+        os.environ["CORPUS_MYPY"] = "0"  # the workers read it
     if args.worker:
         out = args.keep or Path(tempfile.mkdtemp(prefix="corpus-"))
         print(json.dumps(asdict(check_spec(args.worker, out))))

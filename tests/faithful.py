@@ -154,7 +154,7 @@ class _Checker:
             value = self.serde.encode(decoded)
             options = []
             for index, member in enumerate(members):
-                target, at = pointer.deref_pointer(self.data, member, pointer.join(where, key, index))
+                _, at = pointer.deref_pointer(self.data, member, pointer.join(where, key, index))
                 cls = self._class_at(at)
                 if cls is not None and self.valid(value, member):
                     options.append((cls, member, at))

@@ -17,6 +17,8 @@ GOLDEN = HERE / "snapshots"
 CASES = {
     "features": SPECS / "features-3.1.yaml",
     "nullable": SPECS / "nullable-3.0.yaml",
+    "sdk": SPECS / "sdk-features.yaml",  # pagers, streams, files, every security scheme
+    "tagless": SPECS / "tagless.yaml",  # grouping by path, a scheme required nowhere
 }
 
 

@@ -78,17 +78,20 @@ USE = textwrap.dedent(
         kwargs = {"api_key": "k"} if "api_key" in inspect.signature(cls).parameters else {}
         http = httpx.Client(transport=httpx.MockTransport(handler))
         client = cls(base_url="http://127.0.0.1:9", http_client=http, **kwargs)
-        for attribute in vars(client).values():
-            kind = type(attribute)
-            if not kind.__module__.startswith("hostile_client") or not kind.__name__.endswith("Resource"):
+        from hostile_client._http import SyncResource
+
+        for attribute in [client, *vars(client).values()]:
+            if attribute is not client and not isinstance(attribute, SyncResource):
                 continue
             for method_name in dir(attribute):
                 method = getattr(attribute, method_name)
-                if method_name.startswith("_") or not callable(method) or method_name == "with_raw_response":
+                if method_name.startswith("_") or not callable(method) or method_name.startswith("with_"):
+                    continue
+                if method_name in ("close", "aclose") or isinstance(method, type):
                     continue
                 params = inspect.signature(method).parameters
                 args = {p: "x" for p, v in params.items() if v.default is v.empty and v.kind == v.KEYWORD_ONLY}
-                optional = [p for p in params if p not in args and p not in ("timeout", "max_retries", "extra_headers")]
+                optional = [p for p in params if p not in args and params[p].kind == params[p].KEYWORD_ONLY]
                 args.update({p: "v" for p in optional})
                 try:
                     method(**args)

@@ -65,12 +65,14 @@ def test_pycache_left_by_imports_is_not_drift(project: Path, capsys: pytest.Capt
 
 def test_a_hand_edited_file_fails_with_a_diff(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     client = project / "out" / "petstore" / "client.py"
-    client.write_text(client.read_text("utf-8").replace("class PetsResource:", "class PetsResource:  # mine"), "utf-8")
+    original = client.read_text("utf-8")
+    assert "class Pets(SyncResource):" in original
+    client.write_text(original.replace("class Pets(SyncResource):", "class Pets(SyncResource):  # mine"), "utf-8")
     code, report = _check(project, capsys)
     assert code == 1
     assert f"hand-edited: {client}" in report
     assert f"--- {client} (on disk)" in report and f"+++ {client} (from the spec)" in report
-    assert "-class PetsResource:  # mine" in report and "+class PetsResource:" in report
+    assert "-class Pets(SyncResource):  # mine" in report and "+class Pets(SyncResource):" in report
     assert report.splitlines()[-1].startswith("fix: python -m generator generate --spec ")
     _fix(report, project)
 

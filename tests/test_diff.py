@@ -197,7 +197,8 @@ CASES: list[tuple[Edit, set[str], bool, str]] = [
     (rename_schema, {"py-class-renamed"}, B, "major"),
     (body_removed, {"http-request-body-removed", "py-parameter-removed"}, B, "major"),
     (success_response_removed, {"http-response-status-removed", "http-response-status-added"}, B, "major"),
-    (error_response_removed, {"http-response-error-removed"}, N, "patch"),
+    # The typed error class for that status goes too: code that catches it would break.
+    (error_response_removed, {"http-response-error-removed", "py-class-removed"}, B, "major"),
     (security_added, {"http-security-added"}, B, "major"),
     (deprecate, {"http-operation-deprecated"}, N, "patch"),
     (change_server, {"http-server-changed"}, N, "patch"),

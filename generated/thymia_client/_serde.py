@@ -1001,7 +1001,9 @@ def _resolve(ref: str | typing.ForwardRef, module: str | None) -> Any:
     name = module or getattr(ref, "__forward_module__", None)
     if name is None:
         raise TypeError(f"cannot resolve the forward reference {text!r} outside a model")
-    return eval(text, vars(sys.modules[name]), {})
+    # typing's own evaluation, through a stand-in that has only this one annotation.
+    holder = types.SimpleNamespace(__annotations__={"hint": text})
+    return typing.get_type_hints(holder, globalns=vars(sys.modules[name]), localns={})["hint"]
 
 
 def _unwrap(hint: Any, module: str | None) -> Any:

@@ -85,7 +85,9 @@ class MentalWellnessModelRunActivityCreate(_Model):
 * Tag names must be unique
 * At most 20 tags are allowed per model run"""
     delete_data: bool | None = _field(default=None, metadata={"wire": "deleteData"})
-    """Boolean flag indicating if user data is to be deleted after the completion of the model run. If True, the recordings, model inputs and model results will be deleted 12 hrs after the model run completes. Attempts to retrieve results after this time will receive a 404 error. If you wish to be more specific about which types of data are deleted, see the `data_to_delete` field below."""
+    """Boolean flag indicating if user data is to be deleted after the completion of the model run. If True, the recordings, model inputs and model results will be deleted 12 hrs after the model run completes. Attempts to retrieve results after this time will receive a 404 error. If you wish to be more specific about which types of data are deleted, see the `data_to_delete` field below.
+
+Default: False"""
     data_to_delete: list[DataDeletionType] | None = _field(
         default=None, metadata={"wire": "dataToDelete"}
     )

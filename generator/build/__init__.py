@@ -1,25 +1,40 @@
-"""Valid spec + models + target → IR: types (the engine's answers, spelled for the client), operations, auth,
-the README example; pure."""
+"""Valid spec + models + target → IR: types (the engine's answers, spelled for the client), security schemes,
+operations (with their pagers and streams), imports, the README examples; pure."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import encode, names
 from ..config import Target
 from ..ir import Client, Package
 from ..models import Models
-from .auth import auth, server_url
-from .example import example
-from .operations import resources
+from .auth import security, server_url
+from .example import examples
+from .imports import exports, imports, isort_key, runtime_names
+from .operations import build_operations, claim_classes
 from .types import Types
 
 GENERATOR_VERSION = "0.1.0"
+# Module-level names of the client module that are not classes: descriptors and schemes claim around them.
+_CONSTANTS = frozenset(
+    {"SCHEMES", "TYPE_CHECKING", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RETRIES", "DEFAULT_MAX_RESPONSE_BYTES"}
+)
+_TYPING = frozenset({"Literal", "TYPE_CHECKING", "Unpack"})
 
 
-def build(data: dict[str, Any], models: Models, *, target: Target, spec_sha256: str, file: str = "") -> Package:
-    """The whole package's IR."""
+def build(
+    data: dict[str, Any],
+    models: Models,
+    *,
+    target: Target,
+    spec_sha256: str,
+    file: str = "",
+    locate: Callable[[str], int | None] | None = None,
+) -> Package:
+    """The whole package's IR; `locate` gives a pointer's line for the notes."""
     info = data.get("info") or {}
     title = str(info.get("title") or target.name)
     header = "\n".join(
@@ -29,18 +44,29 @@ def build(data: dict[str, Any], models: Models, *, target: Target, spec_sha256: 
         ]
     )
     types = Types(models, file=file)
-    client_base = target.client_name or names.class_name(title)
-    classes = {f"{client_base}Client", f"Async{client_base}Client"}
+    stem, env_prefix = names.configured_client(target.client_name) if target.client_name else names.client_name(title)
+    classes = names.Namespace(runtime_names() | _TYPING)
+    client_class = claim_classes(classes, f"{stem}Client")
+    constants = names.Namespace(_CONSTANTS)
+    schemes = security(data, env_prefix=env_prefix, constants=constants)
+    built = build_operations(
+        data, types, target, security=schemes, constants=constants, classes=classes, file=file, locate=locate
+    )
     url = server_url(data)
     client = Client(
-        class_name=f"{client_base}Client",
-        async_class_name=f"Async{client_base}Client",
+        class_name=client_class,
+        async_class_name=f"Async{client_class}",
         base_url_literal=encode.string_literal(url) if url.startswith("http") else "",
-        auth=auth(data, target),
-        resources=resources(data, types, target, classes),
-        doc=encode.docstring(f"Client for {title}."),
+        schemes=schemes.schemes,
+        resources=built.resources,
+        operations=built.operations,
+        error_types=built.error_types,
+        grouping=built.grouping,
+        doc=encode.docstring(title),
     )
-    sync_example, async_example = example(data, target.package, client, types)
+    snippets = examples(data, target.package, client, types)
+    code = "".join([snippets.sync, snippets.async_, snippets.auth, snippets.pagination, snippets.streaming])
+    code += snippets.upload + snippets.download
     return Package(
         name=target.package,
         header=header,
@@ -51,7 +77,10 @@ def build(data: dict[str, Any], models: Models, *, target: Target, spec_sha256: 
         models_source=models.source,
         model_names=tuple(sorted(set(models.classes.values()))),
         client=client,
-        example=sync_example,
-        async_example=async_example,
-        example_fence="`" * max([3, *(len(run) + 1 for run in re.findall("`+", sync_example + async_example))]),
+        imports=imports(client),
+        exports=exports(client),
+        all_names=tuple(sorted({n for _, group in exports(client) for n in group}, key=isort_key)),
+        examples=snippets,
+        example_fence="`" * max([3, *(len(run) + 1 for run in re.findall("`+", code))]),
+        notes=tuple(built.notes),
     )

@@ -1,14 +1,17 @@
-"""Valid spec + types + client IR → the README's usage example: a first call with its required arguments,
-as Python that constructs the models; pure (the format stage formats it)."""
+"""Valid spec + types + client IR → the README's usage examples: a first call with its required arguments, and
+the package's credentials, pagination, streaming, uploads and downloads where it has them, as Python that
+constructs the models; pure (the format stage formats it)."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .. import encode
-from ..ir import Client, Operation, Resource
+from ..ir import Client, Examples, Operation
 from ..spec import openapi, pointer
 from .auth import server_url
 from .types import Types
@@ -135,7 +138,7 @@ class _Expressions:
             return encode.literal(value)
         ref = schema.get("$ref")
         if pointer.is_local(ref):
-            target = pointer.canonical(ref)
+            target = pointer.canonical(str(ref))
             resolved = pointer.resolve(self.data, target)
             if target in self.models.classes:
                 return self.model(self.models.classes[target], value, resolved, target, depth)
@@ -204,83 +207,215 @@ class _Expressions:
         return f"{cls}({', '.join(args)})"
 
 
-def example(data: dict[str, Any], package: str, client: Client, types: Types) -> tuple[str, str]:
-    """A runnable usage example for the package README, sync and async: the first operation, with its
-    required arguments."""
-    exprs = _Expressions(data, types)
-    found = _first_operation(data, client)
-    args: list[str] = []
-    call = ""
-    if found is not None:
-        resource, operation, site = found
-        args = _arguments(data, exprs, operation, site)
-        call = f"result = client.{resource.attribute}.{operation.name}({', '.join(args)})"
-    credentials: list[str] = []
-    if client.auth is not None and client.auth.kind == "basic":
-        credentials = ['username="my-username"', 'password="my-password"']
-    elif client.auth is not None:
-        credentials = ['api_key="my-api-key"']
+_ASYNC_SENDERS = frozenset({"call", "stream", "call_or_stream"})
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One operation as the README calls it: `client.<path>(<arguments>)`."""
+
+    path: str  # `items.list`, or `health` for the client's own method
+    arguments: list[str]
+    operation: Operation
+    models: frozenset[str] = frozenset()  # what its arguments import
+    modules: frozenset[str] = frozenset()
+
+    def source(self, *, extra: list[str] | None = None, raw: str = "") -> str:
+        where = f"{raw}." if raw else ""
+        resource, _, method = self.path.rpartition(".")
+        target = f"{resource}.{where}{method}" if resource else f"{where}{method}"
+        return f"client.{target}({', '.join([*self.arguments, *(extra or [])])})"
+
+
+def examples(data: dict[str, Any], package: str, client: Client, types: Types) -> Examples:
+    """Runnable usage examples for the package README: the first operation (sync and async), and where the spec
+    has them, credentials, pagination, streaming, an upload and a download."""
+    calls = list(_calls(data, types, client))
     url = server_url(data)
     url = url if url.startswith("http") else "https://api.example.com" + url
-    construct = ", ".join([*credentials, f"base_url={encode.string_literal(url)}"])
-    imports = [f"import {module}" for module in sorted(exprs.modules)]
-    models = [f"from {package}.models import {', '.join(sorted(exprs.used_models))}"] if exprs.used_models else []
-    sync = [*imports, "", f"from {package} import {client.class_name}", *models, ""]
-    sync += [f"client = {client.class_name}({construct})"]
-    if call:
-        sync += [call, "print(result)"]
-    asynchronous = ["import asyncio", *imports, "", f"from {package} import {client.async_class_name}", *models, ""]
-    asynchronous += [
-        "",
-        "async def main() -> None:",
-        f"    async with {client.async_class_name}({construct}) as client:",
-    ]
-    asynchronous += (
-        [f"        {call.replace('= client.', '= await client.')}", "        print(result)"]
-        if call
-        else ["        pass"]
+    first = calls[0] if calls else None
+    construct = _construct(client, first, url)
+    sync_body = [f"result = {first.source()}", "print(result)"] if first else []
+    wait = "await " if first and first.operation.sender in _ASYNC_SENDERS else ""
+    async_body = [f"result = {wait}{first.source()}", "print(result)"] if first else ["pass"]
+    sync = _script(package, [client.class_name], [f"client = {client.class_name}({construct})", *sync_body], first)
+    asynchronous = _script(
+        package,
+        [client.async_class_name],
+        [
+            "async def main() -> None:",
+            f"    async with {client.async_class_name}({construct}) as client:",
+            *(f"        {line}" for line in async_body),
+            "",
+            "",
+            "asyncio.run(main())",
+        ],
+        first,
+        modules=["asyncio"],
     )
-    asynchronous += ["", "", "asyncio.run(main())"]
-    return "\n".join(sync).lstrip("\n") + "\n", "\n".join(asynchronous) + "\n"
+    auth = ""
+    if client.schemes:
+        every = [
+            f"{k}={encode.string_literal('my-' + k.replace('_', '-'))}" for s in client.schemes for k in s.keywords
+        ]
+        every.append(f"base_url={encode.string_literal(url)}")
+        auth = _script(package, [client.class_name], [f"client = {client.class_name}({', '.join(every)})"], None)
+    return Examples(
+        sync=sync,
+        async_=asynchronous,
+        auth=auth,
+        pagination=_pagination(package, client, url, calls),
+        streaming=_streaming(package, client, url, calls),
+        upload=_upload(package, client, url, calls),
+        download=_download(package, client, url, calls),
+    )
 
 
-def _first_operation(data: dict[str, Any], client: Client) -> tuple[Resource, Operation, openapi.Site] | None:
-    by_route = {(op.method_literal, op.path_literal): (r, op) for r in client.resources for op in r.operations}
+def _construct(client: Client, call: _Call | None, url: str) -> str:
+    """The constructor's arguments for a call: the credentials of its first alternative, and the base URL."""
+    keywords: tuple[str, ...] = ()
+    if call is not None and call.operation.security:
+        by_constant = {s.constant: s for s in client.schemes}
+        keywords = tuple(k for c in call.operation.security[0] for k in by_constant[c].keywords)
+    credentials = [f"{k}={encode.string_literal('my-' + k.replace('_', '-'))}" for k in keywords]
+    return ", ".join([*credentials, f"base_url={encode.string_literal(url)}"])
+
+
+def _script(package: str, names: list[str], body: list[str], call: _Call | None, *, modules: Sequence[str] = ()) -> str:
+    imports = [f"import {m}" for m in sorted({*modules, *(call.modules if call else ())})]
+    used = sorted(call.models) if call else []
+    lines = [*imports, "", f"from {package} import {', '.join(names)}"]
+    lines += [f"from {package}.models import {', '.join(used)}"] if used else []
+    return "\n".join([*lines, "", *body]).lstrip("\n") + "\n"
+
+
+def _opening(client: Client, call: _Call, url: str) -> str:
+    return f"client = {client.class_name}({_construct(client, call, url)})"
+
+
+def _pagination(package: str, client: Client, url: str, calls: list[_Call]) -> str:
+    call = next((c for c in calls if c.operation.pager is not None), None)
+    if call is None:
+        return ""
+    body = [
+        _opening(client, call, url),
+        "",
+        "# Every item of every page; each page is fetched when the loop reaches it.",
+        f"for item in {call.source()}:",
+        "    print(item)",
+        "",
+        "# Or page by page:",
+        f"page = {call.source()}",
+        "print(page.items)",
+        "while page.has_next_page():",
+        "    page = page.get_next_page()",
+        "    print(page.items)",
+    ]
+    return _script(package, [client.class_name], body, call)
+
+
+def _streaming(package: str, client: Client, url: str, calls: list[_Call]) -> str:
+    call = next((c for c in calls if c.operation.sse is not None), None)
+    if call is None or call.operation.sse is None:
+        return ""
+    switch = call.operation.sse.switch
+    opened = call.source(extra=[f"{switch}=True"] if switch else None)
+    body = [
+        _opening(client, call, url),
+        "",
+        "# Each server-sent event as it arrives; leaving the block closes the connection.",
+        f"with {opened} as stream:",
+        "    for event in stream:",
+        "        print(event)",
+    ]
+    return _script(package, [client.class_name], body, call)
+
+
+def _upload(package: str, client: Client, url: str, calls: list[_Call]) -> str:
+    call = next((c for c in calls if any(a.file for a in c.operation.arguments)), None)
+    if call is None:
+        return ""
+    name = next(a.python_name for a in call.operation.arguments if a.file)
+    others = [a for a in call.arguments if not a.startswith(f"{name}=")]
+    # A whole binary body keeps the API's media type: its tuple only names the file.
+    whole = call.operation.body is not None and call.operation.body.kind == "binary"
+    tupled = (
+        ("a (filename, content) tuple", '("data.bin", b"file content")')
+        if whole
+        else ("a (filename, content, content type) tuple", '("report.txt", b"file content", "text/plain")')
+    )
+    forms = [("bytes", 'b"file content"'), tupled, ("a binary file object", 'io.BytesIO(b"file content")')]
+    body = [_opening(client, call, url)]
+    for what, value in forms:
+        upload = _Call(call.path, [*others, f"{name}={value}"], call.operation)
+        body += ["", f"# {what[:1].upper() + what[1:]}:", f"result = {upload.source()}", "print(result)"]
+    return _script(package, [client.class_name], body, call, modules=["io"])
+
+
+def _download(package: str, client: Client, url: str, calls: list[_Call]) -> str:
+    call = next((c for c in calls if c.operation.result_hint == "bytes" and c.operation.sender == "call"), None)
+    if call is None:
+        return ""
+    body = [
+        _opening(client, call, url),
+        "",
+        "# The whole body as bytes:",
+        f"content = {call.source()}",
+        "",
+        "# Or read as it arrives, without holding it all:",
+        f"with {call.source(raw='with_streaming_response')} as response:",
+        "    for chunk in response.iter_bytes():",
+        "        print(len(chunk))",
+    ]
+    return _script(package, [client.class_name], body, call)
+
+
+def _calls(data: dict[str, Any], types: Types, client: Client) -> Iterator[_Call]:
+    """Every operation with its required arguments, in document order."""
+    by_route = {(op.method_literal, op.path_literal): ("", op) for op in client.operations}
+    for r in client.resources:
+        by_route.update({(op.method_literal, op.path_literal): (r.attribute, op) for op in r.operations})
     for site in openapi.operations(data):
         match = by_route.get((encode.string_literal(site.method.upper()), encode.string_literal(site.path)))
         if match is not None:
-            return match[0], match[1], site
-    return None
+            attribute, op = match
+            path = f"{attribute}.{op.name}" if attribute else op.name
+            exprs = _Expressions(data, types)
+            arguments = _arguments(data, exprs, op, site)
+            yield _Call(path, arguments, op, frozenset(exprs.used_models), frozenset(exprs.modules))
 
 
 def _arguments(data: dict[str, Any], exprs: _Expressions, operation: Operation, site: openapi.Site) -> list[str]:
-    args: list[str] = []
     declared = {(str(p["in"]), encode.string_literal(str(p["name"]))): p for p, _ in openapi.parameters(data, site)}
-    for p in operation.params:
-        if p.required:
-            param = declared.get((p.location, p.wire_literal)) or {}
-            schema = param.get("schema")
-            value = param.get("example") if param.get("example") is not None else example_value(data, schema)
-            args.append(f"{p.python_name}={exprs.expr(value, schema)}")
-    body = operation.body
-    if body is None:
-        return args
     slot = next((s for s in openapi.slots(data, site) if s.role == "body"), None)
     schema = slot.schema if slot else None
-    if body.fields:
-        value = example_value(data, schema)
-        model = exprs.types.model(body.type_hint)
-        wire_of = {f.python_name: f.wire_name for f in exprs.models.all_fields(model)} if model else {}
-        properties = exprs.properties(schema)
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
-        where = pointer.canonical(ref) if pointer.is_local(ref) else slot.pointer if slot else ""
-        for f in body.fields:
-            wire = wire_of.get(f.field_name, f.field_name)
-            if f.required and isinstance(value, dict) and wire in value:
-                sub = exprs.expr(value[wire], properties.get(wire), pointer.join(where, "properties", wire))
-                args.append(f"{f.python_name}={sub}")
-    elif body.required and body.encoding in ("json", "form", "multipart"):
-        args.append(f"body={exprs.expr(example_value(data, schema), schema, slot.pointer if slot else '')}")
-    elif body.required:
-        args.append('body=b"..."' if body.encoding == "bytes" else 'body="..."')
+    body_value = example_value(data, schema) if slot else None
+    properties = exprs.properties(schema)
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    where = pointer.canonical(str(ref)) if pointer.is_local(ref) else slot.pointer if slot else ""
+    wires = {encode.string_literal(str(k)): k for k in body_value} if isinstance(body_value, dict) else {}
+    args: list[str] = []
+    for a in operation.arguments:
+        if not a.required:
+            continue
+        if a.location in ("path", "query", "header", "cookie"):
+            param = declared.get((a.location, a.wire_literal)) or {}
+            value = (
+                param.get("example") if param.get("example") is not None else example_value(data, param.get("schema"))
+            )
+            args.append(f"{a.python_name}={exprs.expr(value, param.get('schema'))}")
+        elif a.file:
+            args.append(f'{a.python_name}=b"file content"')
+        elif a.location == "body" and a.wire_literal in wires:
+            wire = wires[a.wire_literal]
+            sub = exprs.expr(body_value[wire], properties.get(wire), pointer.join(where, "properties", wire))  # type: ignore[index]
+            args.append(f"{a.python_name}={sub}")
+        elif a.location == "body":
+            args.append(f"{a.python_name}={exprs.expr(None, None)}")
+        elif operation.body is not None and operation.body.kind == "text":
+            args.append(f'{a.python_name}="text"')
+        else:
+            args.append(
+                f"{a.python_name}={exprs.expr(example_value(data, schema), schema, slot.pointer if slot else '')}"
+            )
     return args

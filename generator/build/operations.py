@@ -1,145 +1,319 @@
-"""Valid spec + types → resources and operations: names, parameters, bodies, responses; pure."""
+"""Valid spec + types + security → resources, the client's own methods and the typed errors: names, keywords,
+bodies, responses, pagers and streams, each operation an `Endpoint` descriptor and one-line methods; pure."""
 
 from __future__ import annotations
 
+import builtins
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
 
 from .. import encode, names
 from ..config import Target
-from ..ir import Body, BodyField, Operation, Param, Resource, Response, Segment
+from ..errors import Diagnostic, GeneratorError
+from ..ir import Argument, Body, ErrorType, Operation, Resource, Response, Signature, Sse
 from ..spec import openapi, pointer
+from . import pagination
+from .auth import Security
 from .types import Types
 
-_QUERY_STYLES: Final = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
-IDEMPOTENT: Final = frozenset({"get", "head", "options", "put", "delete", "trace", "query"})
-# Names a generated method uses for itself, or whose module-level meaning its body or hints need; a spec
-# parameter of that name is renamed. `body` is kept for bodies that are not taken field by field.
-METHOD_LOCALS: Final = (
-    "self",
-    "timeout",
-    "max_retries",
-    "extra_headers",
-    "body",
-    "call",
-    "raw",
-    "query",
-    "path_segment",
-    "header_value",
-    "form_fields",
-    "multipart_fields",
-    "raw_content",
-    "datetime",
-    "decimal",
-    "httpx",
-    "typing",
-    "uuid",
-    "_models",
-)
+_LOCATIONS: Final = ("path", "query", "header", "cookie")
+_STYLES: Final = {
+    "path": frozenset({"simple", "label", "matrix"}),
+    "query": frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"}),
+    "header": frozenset({"simple"}),
+    "cookie": frozenset({"form"}),
+}
+_DEFAULT_STYLE: Final = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+# OpenAPI: a header parameter of these names "SHALL be ignored" (the client sets them).
+_IGNORED_HEADERS: Final = frozenset({"accept", "content-type", "authorization"})
+_BODY_KINDS: Final = {"json": "json", "form": "form", "multipart": "multipart", "text": "text"}
+_STATUS_ERRORS: Final = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+}
+_BUILTINS: Final = frozenset(dir(builtins))
 
 
-def resources(data: dict[str, Any], types: Types, target: Target, classes: set[str]) -> tuple[Resource, ...]:
-    grouped: dict[str, list[Operation]] = {}
-    tag_docs = {t.get("name"): t.get("description", "") for t in data.get("tags") or [] if isinstance(t, dict)}
-    spaces: dict[str, names.Namespace] = {}
-    attributes = names.Namespace(names.RESOURCE_METHODS)
-    attribute_of: dict[str, str] = {}
-    credentials = api_key_headers(data)
-    for site in openapi.operations(data):
-        tags = site.operation.get("tags") or ["default"]
-        tag = str(tags[0])
-        if tag not in attribute_of:
-            attribute_of[tag] = attributes.claim(target.resources.get(tag) or names.resource_name(tag))
+@dataclass
+class Built:
+    resources: tuple[Resource, ...]
+    operations: tuple[Operation, ...]  # the client's own
+    error_types: tuple[ErrorType, ...]
+    grouping: str  # "tag", or "path" when the spec has no tag at all
+    notes: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Arg:
+    """An argument with the spec text it came from (its wire name and description), which the IR never holds."""
+
+    argument: Argument
+    wire: str
+    description: str
+
+
+@dataclass(frozen=True)
+class _Status:
+    code: str  # "200", "2XX", "DEFAULT"
+    response: Response
+
+
+@dataclass
+class _Context:
+    data: dict[str, Any]
+    types: Types
+    target: Target
+    security: Security
+    constants: names.Namespace
+    classes: names.Namespace
+    file: str
+    locate: Callable[[str], int | None] | None
+    errors: dict[tuple[str, str], ErrorType] = field(default_factory=dict)
+    notes: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    paginated: set[str] = field(default_factory=set)  # the pagination table's keys that matched an operation
+
+    def note(self, where: str, message: str, level: Literal["error", "warning", "note"] = "note") -> Diagnostic:
+        line = self.locate(where) if self.locate else None
+        return Diagnostic(self.file, line, where, message, level=level)
+
+
+def build_operations(
+    data: dict[str, Any],
+    types: Types,
+    target: Target,
+    *,
+    security: Security,
+    constants: names.Namespace,
+    classes: names.Namespace,
+    file: str,
+    locate: Callable[[str], int | None] | None = None,
+) -> Built:
+    """Every operation, grouped: by its first tag; untagged ones on the client; in a spec without any tag, by the
+    first segment of the path."""
+    ctx = _Context(data, types, target, security, constants, classes, file, locate)
+    sites = list(openapi.operations(data))
+    tagged = any(_tags(site) for site in sites)
+    groups: dict[str, list[openapi.Site]] = {}
+    attributes: dict[str, str] = {}
+    docs: dict[str, str] = {}
+    tag_docs = {str(t.get("name")): t.get("description") for t in data.get("tags") or [] if isinstance(t, dict)}
+    client_reserved = names.CLIENT_MEMBERS | names.CLIENT_GLOBALS | names.CLIENT_HINT_NAMES
+    client_space = names.Namespace(client_reserved)
+    for site in sites:
+        tags = _tags(site)
+        if tags:
+            key, wanted = "tag:" + tags[0], target.resources.get(tags[0]) or names.resource_name(tags[0])
+            docs.setdefault(key, str(tag_docs.get(tags[0]) or ""))
+        elif not tagged and names.path_resource(site.path):
+            segment = names.path_resource(site.path)
+            key, wanted = "path:" + segment, target.resources.get(segment) or segment
+        else:
+            key, wanted = "", ""
+        if key and key not in attributes:
+            attributes[key] = client_space.claim(names.member_name(wanted, client_reserved))
+        groups.setdefault(key, []).append(site)
+    resources = []
+    for key, group in groups.items():
+        if not key:
+            continue
+        attribute = attributes[key]
+        stem = claim_classes(classes, names.class_name(attribute))
+        space = names.Namespace(names.RESOURCE_MEMBERS | names.CLIENT_GLOBALS)
+        ops = _group(ctx, group, space, attribute, names.RESOURCE_MEMBERS | names.CLIENT_GLOBALS)
+        doc = docs.get(key) or f"Operations on {attribute.replace('_', ' ')}."
+        resources.append(Resource(attribute, stem, f"Async{stem}", ops, encode.docstring(doc)))
+    own = _group(ctx, groups.get("", []), client_space, "", client_reserved)
+    for key in target.pagination:
+        if key not in ctx.paginated:
+            message = f"[tool.generator] pagination names {key!r}, which is no operationId nor `METHOD /path` here"
+            ctx.problems.append(ctx.note("#/paths", message, "error"))
+    if ctx.problems:
+        raise GeneratorError(ctx.problems)
+    return Built(tuple(resources), own, tuple(ctx.errors.values()), "tag" if tagged else "path", ctx.notes)
+
+
+def _tags(site: openapi.Site) -> list[str]:
+    tags = site.operation.get("tags")
+    return [str(t) for t in tags] if isinstance(tags, list) else []
+
+
+def claim_classes(classes: names.Namespace, stem: str) -> str:
+    """A class stem whose six classes (sync, async, each with its two wrappers) are all free."""
+    candidates = [stem, f"{stem}Resource", *(f"{stem}Resource{n}" for n in range(2, 1000))]
+    for candidate in candidates:
+        family = [f"{prefix}{candidate}{suffix}" for prefix in ("", "Async") for suffix in _WRAPPERS]
+        if not any(name in classes for name in family):
+            for name in family:
+                classes.claim(name)
+            return candidate
+    raise AssertionError("unreachable: a thousand resources of one name")
+
+
+_WRAPPERS: Final = ("", "WithRawResponse", "WithStreamingResponse")
+
+
+def _group(
+    ctx: _Context, sites: list[openapi.Site], space: names.Namespace, attribute: str, reserved: frozenset[str]
+) -> tuple[Operation, ...]:
+    """One class's operations: every method named first, so that each hint knows which builtins they shadow."""
+    named = []
+    for site in sites:
         op_id = site.operation.get("operationId")
-        override = target.operations.get(str(op_id)) or target.operations.get(site.key)
-        name = override or names.operation_name(str(op_id) if op_id else None, method=site.method, path=site.path)
-        space = spaces.setdefault(tag, names.Namespace(names.RESOURCE_METHODS))
-        grouped.setdefault(tag, []).append(_operation(data, types, site, space.claim(name), credentials))
+        override = ctx.target.operations.get(str(op_id)) if op_id else None
+        override = override or ctx.target.operations.get(site.key)
+        wanted = override or names.operation_name(str(op_id) if op_id else None, method=site.method, path=site.path)
+        named.append((site, space.claim(names.member_name(wanted, reserved))))
+    shadowed = frozenset(name for _, name in named if name in _BUILTINS)
     result = []
-    for tag, ops in grouped.items():
-        base = names.class_name(attribute_of[tag]) + "Resource"
-        # The sync and async classes share one stem, claimed together so that neither meets another's name.
-        stem, number = base, 2
-        while stem in classes or f"Async{stem}" in classes:
-            stem, number = f"{base}{number}", number + 1
-        classes.update({stem, f"Async{stem}"})
-        default_doc = f"Operations on {attribute_of[tag].replace('_', ' ')}."
-        result.append(
-            Resource(
-                attribute=attribute_of[tag],
-                class_name=stem,
-                async_class_name=f"Async{stem}",
-                operations=tuple(ops),
-                doc=encode.docstring(str(tag_docs.get(tag) or default_doc)),
-            )
-        )
+    for site, name in named:
+        label = f"{attribute}.{name}" if attribute else name
+        constant = ctx.constants.claim(names.upper(label.replace(".", "_"), fallback="OPERATION"))
+        result.append(_operation(ctx, site, name=name, label=label, constant=constant, shadowed=shadowed))
     return tuple(result)
 
 
-def api_key_headers(data: dict[str, Any]) -> set[str]:
-    """Header names an apiKey scheme fills: the client sends those itself, so they are not parameters."""
-    schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    return {
-        str(s.get("name", "")).lower()
-        for s in (pointer.deref(data, v) for v in schemes.values())
-        if isinstance(s, dict) and s.get("type") == "apiKey" and s.get("in") == "header"
-    }
-
-
-def _operation(data: dict[str, Any], types: Types, site: openapi.Site, name: str, credentials: set[str]) -> Operation:
-    local = names.Namespace(METHOD_LOCALS)
-    params: list[Param] = []
-    python_of: dict[str, str] = {}
+def _operation(
+    ctx: _Context, site: openapi.Site, *, name: str, label: str, constant: str, shadowed: frozenset[str]
+) -> Operation:
+    data, types = ctx.data, ctx.types
+    space = names.Namespace(names.METHOD_KEYWORDS)
     slots = {(s.role, s.key): s for s in openapi.slots(data, site)}
+    arguments: list[_Arg] = []
+    path_names: dict[str, str] = {}
     for param, _ in openapi.parameters(data, site):
         location, wire = str(param["in"]), str(param["name"])
-        if location == "header" and wire.lower() in credentials:
-            continue  # the client sends the credential itself
-        if location not in ("path", "query", "header", "cookie"):
+        if location not in _LOCATIONS or (location == "header" and wire.lower() in _IGNORED_HEADERS):
             continue
-        python = local.claim(names.parameter_name(wire))
+        if ctx.security.credential_parameter(location, wire):
+            continue  # the client sends the credential itself
+        base = names.parameter_name(wire)
+        stem = base.rstrip("_")
+        python = space.claim(base, f"{stem}_{location}", f"{stem}_param")
         if location == "path":
-            python_of[wire] = python
+            path_names[wire] = python
         slot = slots.get(("parameter", f"{location}:{wire}"))
-        required = bool(param.get("required")) or location == "path"
-        # Only the serialisation styles the runtime implements reach the IR; anything else is sent as `form`.
-        style = str(param.get("style") or "form")
-        style = style if style in _QUERY_STYLES else "form"
-        schema = slot.schema if slot else None
-        description = str(param.get("description") or "") or _description(data, schema)
-        params.append(
-            Param(
-                python_name=python,
-                wire_literal=encode.string_literal(wire),
-                location=location,
-                type_hint=_optional(types.of(slot.pointer) if slot else "str", required),
-                required=required,
-                doc=encode.docstring(description or f"The `{wire}` {location} parameter."),
-                explode=bool(param.get("explode", style == "form")),
-                style=style if location == "query" else "simple",
-            )
+        hint = types.of(slot.pointer) if slot else "str"
+        required = location == "path" or bool(param.get("required"))
+        style = str(param.get("style") or _DEFAULT_STYLE[location])
+        style = style if style in _STYLES[location] else _DEFAULT_STYLE[location]
+        explode = param.get("explode")
+        explode_literal = ""
+        if isinstance(explode, bool) and explode != (style == "form"):
+            explode_literal = repr(explode)
+        description = str(param.get("description") or "") or _description(data, slot.schema if slot else None)
+        argument = Argument(
+            python_name=python,
+            type_hint=_optional(hint, required),
+            required=required,
+            location=location,
+            wire_literal=encode.string_literal(wire),
+            style_literal="" if style == _DEFAULT_STYLE[location] else encode.string_literal(style),
+            explode_literal=explode_literal,
         )
-    body_slot = next((s for s in slots.values() if s.role == "body"), None)
-    body = _body(data, types, site, body_slot, local)
-    successes, errors = _responses(data, types, site, slots)
-    returns = _union([r.type_hint for r in successes]) if successes else "None"
-    summary = str(site.operation.get("summary") or "")
-    description = str(site.operation.get("description") or "")
-    doc_text = "\n\n".join(part for part in (summary, description if description != summary else "") if part)
+        arguments.append(_Arg(argument, wire, description))
+    body, body_arguments = _body(ctx, site, slots, space)
+    arguments += body_arguments
+    keywords = [
+        pagination.Keyword(a.argument.location, a.wire, a.argument.python_name, a.argument.type_hint)
+        for a in arguments
+        if a.argument.location
+    ]
+    successes, errors, stream_item, success_object = _responses(ctx, site, slots)
+    result = _union([_KIND_HINTS.get(s.response.kind, s.response.type_hint) for s in successes]) or "None"
+    sse: Sse | None = None
+    if stream_item is not None:
+        if stream_item[1]:  # also JSON: a boolean `stream` body property switches
+            switch = next(
+                (
+                    a.argument.python_name
+                    for a in body_arguments
+                    if a.argument.location == "body"
+                    and a.wire == "stream"
+                    and a.argument.type_hint in ("bool", "bool | None")
+                ),
+                None,
+            )
+            sse = Sse(stream_item[0], switch) if switch else None
+        else:
+            sse = Sse(stream_item[0])
+            result = "None"
+    pager = _pager(ctx, site, keywords, result, success_object) if sse is None else None
+    error_types = tuple(_error_type(ctx, e) for e in errors if _typed(ctx, e))
+    every = [a for a in arguments if a.argument.required] + [a for a in arguments if not a.argument.required]
+    ordered = [a.argument for a in every]
+    item = pager.item_hint if pager else sse.item_hint if sse else "None"
+
+    def signature(returns: str, switch: tuple[str, str] | None = None) -> Signature:
+        items = []
+        for a in ordered:
+            hint, default = a.type_hint, "" if a.required else "None"
+            if switch is not None and sse is not None and a.python_name == sse.switch:
+                hint, default = switch
+            items.append((a.python_name, types.shadow_safe(hint, shadowed), default))
+        return Signature(tuple(items), types.shadow_safe(returns, shadowed))
+
+    overloads: tuple[Signature, ...] = ()
+    async_overloads: tuple[Signature, ...] = ()
+    if pager is not None:
+        sender = "paginate"
+        sync, asynchronous = signature(f"SyncPage[{item}, {result}]"), signature(f"AsyncPaginator[{item}, {result}]")
+    elif sse is not None and not sse.switch:
+        sender = "stream"
+        sync, asynchronous = signature(f"Stream[{item}]"), signature(f"AsyncStream[{item}]")
+    elif sse is not None:
+        sender = "call_or_stream"
+        forms = []
+        for stream in ("Stream", "AsyncStream"):
+            streamed = f"{stream}[{item}]"
+            forms.append(
+                (
+                    signature(result, ("Literal[False] | None", "None")),
+                    signature(streamed, ("Literal[True]", "")),
+                    signature(f"{result} | {streamed}", ("bool", "")),
+                    signature(f"{result} | {streamed}", ("bool | None", "None")),
+                )
+            )
+        overloads, async_overloads = forms[0][:3], forms[1][:3]
+        sync, asynchronous = forms[0][3], forms[1][3]
+    else:
+        sender = "call"
+        sync = asynchronous = signature(result)
     return Operation(
         name=name,
+        constant=constant,
+        endpoint_name_literal=encode.string_literal(label),
         method_literal=encode.string_literal(site.method.upper()),
         path_literal=encode.string_literal(site.path),
-        path=tuple(_segments(site.path, python_of)),
-        params=tuple(sorted(params, key=lambda p: not p.required)),
+        path=tuple(encode.string_literal(piece) for piece in _path_pieces(site.path, path_names)),
+        arguments=tuple(ordered),
         body=body,
-        responses=successes,
-        errors=errors,
-        return_hint=returns,
-        doc=encode.docstring(doc_text or site.key),
-        idempotent=site.method in IDEMPOTENT,
+        responses=tuple(s.response for s in successes) if sse is None or sse.switch else (),
+        errors=tuple(e.response for e in errors),
+        error_types=error_types,
+        security=ctx.security.requirement(data, site),
+        result_hint=result,
+        item_hint=item,
+        sender=sender,
+        signature=sync,
+        async_signature=asynchronous,
+        overloads=overloads,
+        async_overloads=async_overloads,
+        pager=pager.pager if pager else None,
+        sse=sse,
+        doc=_doc(site, every),
+        idempotent_literal="True" if site.method == "query" else "",
     )
+
+
+_KIND_HINTS: Final = {"text": "str", "bytes": "bytes", "none": "None"}
 
 
 def _optional(hint: str, required: bool) -> str:
@@ -154,63 +328,80 @@ def _union(members: list[str]) -> str:
     return "typing.Any" if "typing.Any" in unique else " | ".join(unique)
 
 
-def _segments(path: str, python_of: Mapping[str, str]) -> Iterator[Segment]:
+def _path_pieces(path: str, python_of: Mapping[str, str]) -> Iterator[str]:
+    """Literal text and parameter keywords, alternating, starting and ending with (maybe empty) text."""
+    text = ""
     for piece in re.split(r"(\{[^{}]*\})", path):
         if piece.startswith("{") and piece.endswith("}") and piece[1:-1] in python_of:
-            yield Segment(param=python_of[piece[1:-1]])
-        elif piece:
-            yield Segment(literal=encode.string_literal(piece))
-
-
-_ENCODINGS: Final = {"json": "json", "form": "form", "multipart": "multipart", "text": "text", "binary": "bytes"}
+            yield text
+            yield python_of[piece[1:-1]]
+            text = ""
+        else:
+            text += piece
+    yield text
 
 
 def _body(
-    data: dict[str, Any], types: Types, site: openapi.Site, slot: openapi.Slot | None, local: names.Namespace
-) -> Body | None:
+    ctx: _Context, site: openapi.Site, slots: Mapping[Any, openapi.Slot], space: names.Namespace
+) -> tuple[Body | None, list[_Arg]]:
+    data, types = ctx.data, ctx.types
     request, _ = pointer.deref_pointer(data, site.operation.get("requestBody"), "")
     if not isinstance(request, dict):
-        return None
+        return None, []
     chosen = openapi.preferred_media(request.get("content"))
     if chosen is None:
-        return None
-    media, kind, _ = chosen
-    encoding = _ENCODINGS.get(kind, "bytes")
+        return None, []
+    media, media_kind, media_object = chosen
+    kind = _BODY_KINDS.get(media_kind, "binary")
     required = bool(request.get("required"))
-    if encoding == "text":
-        hint = "str"
-    elif encoding == "bytes" or slot is None:
-        hint = "bytes"
-    else:
-        hint = types.of(slot.pointer)
-    model = types.model(hint) if encoding in ("json", "form", "multipart") else None
-    fields: tuple[BodyField, ...] = ()
-    if model and slot is not None and _is_object(pointer.deref(data, slot.schema)):
-        properties = _properties(data, slot.schema)
-        fields = tuple(
-            BodyField(
-                python_name=local.claim(names.parameter_name(f.python_name)),
-                field_name=f.python_name,
-                type_hint=_optional(types.qualify(f.type_hint), f.required),
-                required=f.required,
-                doc=encode.docstring(
-                    _description(data, properties.get(f.wire_name)) or f"The `{f.wire_name}` field of the request body."
-                ),
-            )
-            for f in types.fields(model)
-            if not f.read_only  # the server sets it: never a request argument
+    slot = next((s for s in slots.values() if s.role == "body"), None)
+    content_type = encode.string_literal(media)
+    if kind in ("binary", "text"):
+        arg = space.claim("body", "request_body")
+        hint = "FileTypes" if kind == "binary" else "str"
+        argument = Argument(arg, _optional(hint, required), required, "", file=kind == "binary")
+        return Body(kind, content_type, arg), [_Arg(argument, "", str(request.get("description") or ""))]
+    hint = types.of(slot.pointer) if slot is not None else "typing.Any"
+    model = types.model(hint)
+    encoding = _encoding(media_object) if kind == "multipart" else ()
+    if model is None or slot is None or not _is_object(pointer.deref(data, slot.schema)):
+        arg = space.claim("body", "request_body")
+        argument = Argument(arg, _optional(hint, required), required, "")
+        return Body(kind, content_type, arg, encoding), [_Arg(argument, "", str(request.get("description") or ""))]
+    properties = _properties(data, slot.schema)
+    arguments = []
+    for f in types.fields(model):
+        if f.read_only:
+            continue  # the server sets it: never a request argument
+        base = names.parameter_name(f.python_name)
+        stem = base.rstrip("_")
+        python = space.claim(base, f"{stem}_body", f"{stem}_param")
+        hint = types.qualify(f.type_hint)
+        upload = kind == "multipart" and hint.removesuffix(" | None") in ("bytes", "list[bytes]")
+        if upload:
+            hint = hint.replace("bytes", "FileTypes")
+        needed = f.required
+        argument = Argument(
+            python_name=python,
+            type_hint=_optional(hint, needed),
+            required=needed,
+            location="body",
+            wire_literal=encode.string_literal(f.wire_name),
+            file=upload,
         )
-    return Body(
-        encoding=encoding,
-        content_type_literal=encode.string_literal(media),
-        type_hint=_optional(hint, required),
-        required=required,
-        fields=fields,
-        value_expr=(
-            f"_models.{model}(" + ", ".join(f"{f.field_name}={f.python_name}" for f in fields) + ")"
-            if fields
-            else "body"
-        ),
+        arguments.append(_Arg(argument, f.wire_name, _description(data, properties.get(f.wire_name))))
+    return Body(kind, content_type, "", encoding), arguments
+
+
+def _encoding(media_object: Any) -> tuple[tuple[str, str], ...]:
+    """A multipart body's declared part types (`encoding.<part>.contentType`)."""
+    table = media_object.get("encoding") if isinstance(media_object, dict) else None
+    if not isinstance(table, dict):
+        return ()
+    return tuple(
+        (encode.string_literal(str(part)), encode.string_literal(str(value["contentType"])))
+        for part, value in table.items()
+        if isinstance(value, dict) and isinstance(value.get("contentType"), str)
     )
 
 
@@ -240,24 +431,120 @@ def _is_object(schema: Any) -> bool:
 
 
 def _responses(
-    data: dict[str, Any], types: Types, site: openapi.Site, slots: Mapping[tuple[str, str], openapi.Slot]
-) -> tuple[tuple[Response, ...], tuple[Response, ...]]:
-    successes: list[Response] = []
-    errors: list[Response] = []
+    ctx: _Context, site: openapi.Site, slots: Mapping[Any, openapi.Slot]
+) -> tuple[list[_Status], list[_Status], tuple[str, bool] | None, Mapping[str, Any] | None]:
+    """Declared successes, error bodies, the event stream's item type (with whether JSON is offered too), and the
+    first success's Response Object (its headers tell a Link pager)."""
+    data, types = ctx.data, ctx.types
+    successes: list[_Status] = []
+    errors: list[_Status] = []
+    stream: tuple[str, bool] | None = None
+    first: Mapping[str, Any] | None = None
     responses = site.operation.get("responses")
-    for status, raw in (responses.items() if isinstance(responses, dict) else ()):
+    for status, raw in responses.items() if isinstance(responses, dict) else ():
         response = pointer.deref(data, raw)
-        code = str(status)
-        chosen = openapi.preferred_media(response.get("content")) if isinstance(response, dict) else None
-        slot = slots.get(("response", code))
-        if chosen is None or code == "204":
+        code = str(status).upper()
+        content = response.get("content") if isinstance(response, dict) else None
+        chosen = openapi.preferred_media(content)
+        slot = slots.get(("response", str(status)))
+        success = code.startswith("2")
+        if success and first is None and isinstance(response, dict):
+            first = response
+        if success and stream is None and isinstance(content, dict):
+            media = next((m for m in content if openapi.media_kind(str(m)) == "event-stream"), None)
+            if media is not None and chosen is not None and chosen[1] == "event-stream":
+                stream = (types.of(slot.pointer) if slot is not None else "str", False)
+                continue
+            if media is not None:
+                stream = (_event_type(ctx, site, content[media]), True)
+        if chosen is None or code in ("204", "205"):
             kind, hint = "none", "None"
         elif chosen[1] == "json" and slot is not None:
             kind, hint = "json", types.of(slot.pointer)
-        elif chosen[1] == "text":
-            kind, hint = "text", "str"
+        elif chosen[1] == "json":
+            kind, hint = "json", "typing.Any"
+        elif chosen[1] in ("text", "form"):
+            kind, hint = "text", "None"
         else:
-            kind, hint = "bytes", "bytes"
-        entry = Response(status_literal=encode.string_literal(code.upper()), kind=kind, type_hint=hint)
-        (successes if code.startswith("2") else errors).append(entry)
-    return tuple(successes), tuple(e for e in errors if e.kind != "none")
+            kind, hint = "bytes", "None"
+        entry = _Status(code, Response(encode.string_literal(code), kind, hint))
+        (successes if success else errors).append(entry)
+    return successes, [e for e in errors if e.response.kind == "json"], stream, first
+
+
+def _event_type(ctx: _Context, site: openapi.Site, media_object: Any) -> str:
+    """Each event's type when the stream is offered beside JSON: the model its schema (or 3.2 `itemSchema`)
+    references; else the events stay text (`str`), and the maintainer is told."""
+    for key in ("itemSchema", "schema"):
+        schema = media_object.get(key) if isinstance(media_object, dict) else None
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if pointer.is_local(ref):
+            name = ctx.types.models.classes.get(pointer.canonical(str(ref)))
+            if name is not None:
+                return ctx.types.qualify(name)
+    message = "its event stream has no component schema to type the events with: they arrive as text (str)"
+    ctx.notes.append(ctx.note(site.pointer, message, "warning"))
+    return "str"
+
+
+def _pager(
+    ctx: _Context,
+    site: openapi.Site,
+    keywords: list[pagination.Keyword],
+    result: str,
+    success: Mapping[str, Any] | None,
+) -> pagination.Detected | None:
+    op_id = site.operation.get("operationId")
+    key = next(
+        (k for k in (str(op_id) if op_id else None, site.key) if k is not None and k in ctx.target.pagination), None
+    )
+    declared = ctx.target.pagination.get(key) if key is not None else None
+    if key is not None:
+        ctx.paginated.add(key)
+    try:
+        found = pagination.detect(
+            ctx.data, site, keywords=keywords, result=result, success=success, types=ctx.types, declared=declared
+        )
+    except pagination.Unfit as exc:
+        if declared is not None:
+            ctx.problems.append(ctx.note(site.pointer, f"[tool.generator] pagination for {key!r}: {exc}", "error"))
+        else:
+            ctx.notes.append(
+                ctx.note(site.pointer, f"not paginated: its pagination extension does not fit: {exc}", "warning")
+            )
+        return None
+    if found is not None:
+        ctx.notes.append(ctx.note(site.pointer, found.pager.rule))
+    return found
+
+
+def _typed(ctx: _Context, error: _Status) -> bool:
+    """Whether a status gets an error class of its own: a single status (or 5XX) whose body is a model."""
+    return ctx.types.model(error.response.type_hint) is not None and (error.code.isdigit() or error.code == "5XX")
+
+
+def _error_type(ctx: _Context, error: _Status) -> ErrorType:
+    status, hint = error.code, error.response.type_hint
+    base = _STATUS_ERRORS.get(status) or ("InternalServerError" if status.startswith("5") else "ApiStatusError")
+    key = (base, hint)
+    if key not in ctx.errors:
+        model = ctx.types.model(hint) or "Error"
+        stem = model.removesuffix("Error") or model
+        name = ctx.classes.claim(f"{stem}{base}")
+        ctx.errors[key] = ErrorType(name, base, hint.removesuffix(" | None") + " | None")
+    shared = ctx.errors[key]
+    return ErrorType(shared.class_name, shared.base, shared.parsed_hint, error.response.status_literal)
+
+
+def _doc(site: openapi.Site, arguments: list[_Arg]) -> str:
+    summary = str(site.operation.get("summary") or "").strip()
+    description = str(site.operation.get("description") or "").strip()
+    parts = [part for part in (summary, description if description != summary else "") if part]
+    described = [a for a in arguments if a.description.strip()]
+    if described:
+        lines = ["Args:"]
+        for a in described:
+            text = "\n".join("    " + line if i else line for i, line in enumerate(a.description.strip().splitlines()))
+            lines.append(f"    {a.argument.python_name}: {text}")
+        parts.append("\n".join(lines))
+    return encode.docstring("\n\n".join(parts) or site.key)

@@ -8,6 +8,7 @@ its module names; it never derives a type from a schema itself."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from typing import Final
 
 from ..errors import fail
@@ -50,6 +51,35 @@ class Types:
 
     def enum_members(self, name: str) -> dict[object, str]:
         return self.models.enums.get(name, {})
+
+    def element(self, hint: str) -> str | None:
+        """The item hint of a client-module list hint (`list[X]`, alone or with `| None`); None for anything else."""
+        tree = ast.parse(hint, mode="eval").body
+        if isinstance(tree, ast.BinOp) and isinstance(tree.right, ast.Constant) and tree.right.value is None:
+            tree = tree.left
+        if isinstance(tree, ast.Subscript) and isinstance(tree.value, ast.Name) and tree.value.id == "list":
+            return ast.unparse(tree.slice)
+        return None
+
+    def shadow_safe(self, hint: str, shadowed: Collection[str]) -> str:
+        """The hint as a class body must spell it when methods of that class are named like builtins it uses
+        (a method `list` makes a later `list[X]` in the class mean the method): `builtins.list[X]`."""
+        if not shadowed:
+            return hint
+        tree = ast.parse(hint, mode="eval")
+        if not any(isinstance(n, ast.Name) and n.id in shadowed for n in ast.walk(tree)):
+            return hint
+        return ast.unparse(_Builtins(frozenset(shadowed)).visit(tree))
+
+
+class _Builtins(ast.NodeTransformer):
+    def __init__(self, shadowed: frozenset[str]) -> None:
+        self.shadowed = shadowed
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.shadowed:
+            return ast.Attribute(ast.Name("builtins", ast.Load()), node.id, ast.Load())
+        return node
 
 
 class _Qualifier(ast.NodeTransformer):

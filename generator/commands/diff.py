@@ -597,8 +597,19 @@ def _surface_changes(old: dict[str, ClassShape], new: dict[str, ClassShape]) -> 
     removed = sorted(old.keys() - new.keys())
     added = sorted(new.keys() - old.keys())
     renames = _pairs(removed, added, lambda name: old[name].signature(), lambda name: new[name].signature())
-    # A renamed model changes every annotation that names it; read old annotations with the new names.
-    swap = _renamer(renames)
+    # A renamed model changes every annotation that names it; read old annotations with the new names. A class
+    # whose members name a renamed class (the typed error of a renamed error model) is then a rename too.
+    while True:
+        swap = _renamer(renames)
+        more = _pairs(
+            [n for n in removed if n not in renames],
+            [n for n in added if n not in renames.values()],
+            lambda name: tuple((k, _swapped(m, swap)) for k, m in old[name].signature()),
+            lambda name: new[name].signature(),
+        )
+        if not more:
+            break
+        renames.update(more)
     for before, after in sorted(renames.items()):
         yield Change("py-class-renamed", "python", f"{old[before].module}.{before}", f"renamed to {after}")
     for name in removed:

@@ -14,13 +14,14 @@ from typing import Any
 
 from generator.build import build
 from generator.build.example import example_value
-from generator.spec.openapi import preferred_media
 from generator.config import Target, ad_hoc
+from generator.errors import Diagnostic
 from generator.format import format_files
-from generator.ir import Operation, Package, Resource
+from generator.ir import Operation, Package
 from generator.models import generate_models
-from generator.spec import load_spec
 from generator.render import render
+from generator.spec import load_spec
+from generator.spec.openapi import preferred_media
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -36,23 +37,29 @@ class Generated:
     module: ModuleType  # the package
     client: ModuleType  # its client module
     models: ModuleType
+    notes: tuple[Diagnostic, ...]
+    root: Path  # the folder holding the package
+
+    def serde(self) -> ModuleType:
+        return importlib.import_module(f"{self.module.__name__}._serde")
 
 
 _CACHE: dict[str, Generated] = {}
 
 
-def generate(spec: Path, package: str, *, target: Target | None = None) -> Generated:
+def generate(spec: Path, package: str, *, target: Target | None = None, validate: bool = True) -> Generated:
     """The package for `spec`, written once per test session under a temporary folder and imported."""
     if package not in _CACHE:
-        _CACHE[package] = _generate(spec, package, target)
+        _CACHE[package] = _generate(spec, package, target, validate)
     return _CACHE[package]
 
 
-def _generate(spec: Path, package: str, target: Target | None) -> Generated:
+def _generate(spec: Path, package: str, target: Target | None, validate: bool) -> Generated:
     target = replace(target, package=package, out=_OUT) if target else ad_hoc([spec], out=_OUT, package=package)
+    target = replace(target, validate=validate)
     doc = load_spec(target.specs)
     models = generate_models(doc.data, file=doc.file)
-    ir = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file)
+    ir = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
     files = format_files(render(ir, target=target), source=doc.file)
     for relative, text in files.items():
         path = _OUT / relative
@@ -68,6 +75,8 @@ def _generate(spec: Path, package: str, target: Target | None) -> Generated:
         module,
         importlib.import_module(f"{package}.client"),
         importlib.import_module(f"{package}.models"),
+        ir.notes,
+        _OUT,
     )
 
 
@@ -79,8 +88,16 @@ def spec_operation(spec: dict[str, Any], op: Operation) -> tuple[dict[str, Any],
     return item, item[method]
 
 
-def operations(gen: Generated) -> list[tuple[Resource, Operation]]:
-    return [(r, op) for r in gen.package.client.resources for op in r.operations]
+def operations(gen: Generated) -> list[tuple[str, Operation]]:
+    """Every operation with the attribute path of its method on a client (`items.get`, or `health`)."""
+    found = [(op.name, op) for op in gen.package.client.operations]
+    return found + [(f"{r.attribute}.{op.name}", op) for r in gen.package.client.resources for op in r.operations]
+
+
+def method_of(client: Any, path: str) -> Any:
+    for part in path.split("."):
+        client = getattr(client, part)
+    return client
 
 
 def deref(spec: dict[str, Any], value: Any) -> Any:
@@ -93,37 +110,47 @@ def deref(spec: dict[str, Any], value: Any) -> Any:
     return value
 
 
-def arguments(gen: Generated, resource: Resource, op: Operation, *, full: bool = True) -> dict[str, Any]:
+def hints(gen: Generated, path: str, op: Operation) -> dict[str, Any]:
+    """The method's annotations, resolved (Unpack lives under TYPE_CHECKING in the module)."""
+    resource, _, _ = path.rpartition(".")
+    owner = next((r for r in gen.package.client.resources if r.attribute == resource), None)
+    cls = getattr(gen.client, owner.class_name if owner else gen.package.client.class_name)
+    namespace = {**vars(gen.client), "Unpack": typing.Unpack}
+    return typing.get_type_hints(getattr(cls, op.name), namespace)
+
+
+def arguments(gen: Generated, path: str, op: Operation, *, full: bool = True) -> dict[str, Any]:
     """Keyword arguments for one call, built from the spec's schemas and decoded into the method's types."""
-    serde = importlib.import_module(f"{gen.module.__name__}._serde")
-    cls = getattr(gen.client, resource.class_name)
-    hints = typing.get_type_hints(getattr(cls, op.name), vars(gen.client))
+    serde = gen.serde()
+    types = hints(gen, path, op)
     item, spec_op = spec_operation(gen.spec, op)
     declared = {}
     for raw in [*(item.get("parameters") or []), *(spec_op.get("parameters") or [])]:
         param = deref(gen.spec, raw)
         declared[(param["in"], param["name"])] = param
-    args: dict[str, Any] = {}
-    for p in op.params:
-        if not (p.required or full):
-            continue
-        param = declared[(p.location, ast.literal_eval(p.wire_literal))]
-        value = example_value(gen.spec, param.get("schema"), full=full)
-        args[p.python_name] = serde.decode(hints[p.python_name], value)
+    body_schema = None
     if op.body is not None:
         request = deref(gen.spec, spec_op.get("requestBody"))
         _, _, media_object = preferred_media(request["content"]) or ("", "", {})
-        schema = media_object.get("schema")
-        if op.body.encoding == "bytes":
-            args["body"] = b"\x00raw body\xff"
-        elif op.body.encoding == "text":
-            args["body"] = "text body"
-        elif op.body.fields:
-            model_name = op.body.type_hint.removeprefix("_models.").removesuffix(" | None")
-            model = getattr(gen.models, model_name).from_dict(example_value(gen.spec, schema, full=full))
-            for f in op.body.fields:
-                if f.required or full:
-                    args[f.python_name] = getattr(model, f.field_name)
+        body_schema = media_object.get("schema")
+    body_value = example_value(gen.spec, body_schema, full=full) if body_schema is not None else None
+    args: dict[str, Any] = {}
+    for a in op.arguments:
+        if not (a.required or full):
+            continue
+        if a.location in ("path", "query", "header", "cookie"):
+            param = declared[(a.location, ast.literal_eval(a.wire_literal))]
+            args[a.python_name] = serde.decode(
+                types[a.python_name], example_value(gen.spec, param.get("schema"), full=full)
+            )
+        elif a.file:
+            args[a.python_name] = ("upload.bin", b"\x00raw body\xff", "application/octet-stream")
+        elif a.location == "body":
+            wire = ast.literal_eval(a.wire_literal)
+            if isinstance(body_value, dict) and wire in body_value:
+                args[a.python_name] = serde.decode(types[a.python_name], body_value[wire])
+        elif op.body is not None and op.body.kind == "text":
+            args[a.python_name] = "text body"
         else:
-            args["body"] = serde.decode(hints["body"], example_value(gen.spec, schema, full=full))
+            args[a.python_name] = serde.decode(types[a.python_name], body_value)
     return args

@@ -12,7 +12,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,26 +50,34 @@ class Fault:
     stall: float = 0.0  # wait this long before answering (the client's read timeout fires first)
 
 
-@dataclass(frozen=True)
-class Credential:
-    kind: str  # "api_key", "bearer", "basic"
-    location: str
-    name: str
-    value: str  # for basic: "user:password"
+@dataclass
+class Reply:
+    """A handler's answer: a body sent whole, or chunks sent one by one (chunked, flushed), as a stream is."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    chunks: Iterable[bytes] | None = None
+    pause: float = 0.0  # between chunks
 
 
 class SpecServer:
     """Start with `with SpecServer(spec) as server:`; `server.url` is its base URL."""
 
-    def __init__(self, spec: dict[str, Any], *, credential: Credential | None = None, prefix: str = "") -> None:
+    def __init__(self, spec: dict[str, Any], *, secrets: dict[str, str] | None = None, prefix: str = "") -> None:
+        """`secrets` maps security scheme names to the credential each carries (`user:password` for basic):
+        every request must send what its operation's requirement asks for, with these values."""
         self.spec = spec
-        self.credential = credential
+        self.secrets = secrets or {}
         self.prefix = prefix.rstrip("/")
         self.requests: list[Recorded] = []
         self.problems: list[str] = []
         self.faults: deque[Fault] = deque()
         self.answers: dict[str, Any] = {}  # "METHOD /template" → the JSON it last answered with
         self.override: Callable[[Recorded], Any] | None = None  # replaces the answer's JSON body
+        # "METHOD /template" → what to answer instead of the spec's example (pages, event streams, files).
+        self.handlers: dict[str, Callable[[Recorded], Reply]] = {}
+        self.disconnects: list[str] = []  # operations whose client went away while a stream was being sent
         self.version31 = str(spec.get("openapi", "")).startswith("3.1")
         self.routes = list(self._routes())
         self._lock = threading.Lock()
@@ -174,9 +182,8 @@ class SpecServer:
         headers = {k.lower(): v for k, v in record.headers.items()}
         cookies = {k: m.value for k, m in SimpleCookie(headers.get("cookie", "")).items()}
         known_query: set[str] = set()
-        credential = self.credential
-        if credential is not None and credential.kind == "api_key" and credential.location == "query":
-            known_query.add(credential.name)
+        credentials = {str(s.get("name")).lower() for s in self.schemes().values() if s.get("type") == "apiKey"}
+        known_query.update(str(s.get("name")) for s in self.schemes().values() if s.get("in") == "query")
         for param in self.params(item, op):
             schema = param.get("schema")
             name, location = param["name"], param["in"]
@@ -222,13 +229,37 @@ class SpecServer:
                     if param.get("required"):
                         self.problems.append(f"{where}: required {location} {name} missing")
                     continue
-                if not (self.credential and self.credential.name.lower() == name.lower()):
+                if name.lower() not in credentials:
                     self.check(self.coerce(source[key], schema), schema, f"{where} {location} {name}")
         for key in query:
             if key not in known_query and not any(key.startswith(k + "[") for k in known_query):
                 self.problems.append(f"{where}: undeclared query parameter {key}")
         self.validate_credential(where, headers, query, cookies, item, op)
         self.validate_body(where, record, headers, op)
+
+    def schemes(self) -> dict[str, dict[str, Any]]:
+        raw = (self.spec.get("components") or {}).get("securitySchemes") or {}
+        return {str(k): self.deref(v) for k, v in raw.items()}
+
+    def sent(
+        self, scheme: dict[str, Any], headers: dict[str, str], query: dict[str, list[str]], cookies: dict[str, str]
+    ) -> tuple[str | None, str]:
+        """What a request carries for a scheme, and the prefix its value has on the wire."""
+        if scheme.get("type") == "apiKey":
+            name = str(scheme.get("name"))
+            if scheme.get("in") == "query":
+                return next(iter(query.get(name) or []), None), ""
+            if scheme.get("in") == "cookie":
+                return cookies.get(name), ""
+            return headers.get(name.lower()), ""
+        basic = scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "basic"
+        return headers.get("authorization"), "Basic " if basic else "Bearer "
+
+    def expected(self, name: str, prefix: str) -> str:
+        import base64
+
+        value = self.secrets[name]
+        return prefix + (base64.b64encode(value.encode()).decode() if prefix == "Basic " else value)
 
     def validate_credential(
         self,
@@ -239,26 +270,27 @@ class SpecServer:
         item: dict[str, Any],
         op: dict[str, Any],
     ) -> None:
-        credential = self.credential
-        if credential is None:
+        """The operation's requirement (or the document's) is met by one alternative, with the right values; where
+        nothing is required, whatever credential was sent must still be right."""
+        schemes = self.schemes()
+        requirement = op.get("security", self.spec.get("security"))
+        if requirement is None:
+            for name, scheme in schemes.items():
+                value, prefix = self.sent(scheme, headers, query, cookies)
+                if value is not None and name in self.secrets and value != self.expected(name, prefix):
+                    self.problems.append(f"{where}: credential {name} sent as {value!r}")
             return
-        import base64
-
-        if credential.kind == "bearer":
-            sent = headers.get("authorization")
-            expected = "Bearer " + credential.value
-        elif credential.kind == "basic":
-            sent = headers.get("authorization")
-            expected = "Basic " + base64.b64encode(credential.value.encode()).decode()
-        elif credential.location == "query":
-            sent = (query.get(credential.name) or [None])[0]
-            expected = credential.value
-        elif credential.location == "cookie":
-            sent, expected = cookies.get(credential.name), credential.value
-        else:
-            sent, expected = headers.get(credential.name.lower()), credential.value
-        if sent != expected:
-            self.problems.append(f"{where}: credential {credential.name} sent as {sent!r}")
+        if not requirement:
+            return
+        for alternative in requirement:
+            if all(
+                name in self.secrets
+                and self.sent(schemes[name], headers, query, cookies)[0]
+                == self.expected(name, self.sent(schemes[name], headers, query, cookies)[1])
+                for name in alternative
+            ):
+                return
+        self.problems.append(f"{where}: no alternative of {requirement} was sent")
 
     def validate_body(self, where: str, record: Recorded, headers: dict[str, str], op: dict[str, Any]) -> None:
         request = self.deref(op.get("requestBody"))
@@ -294,7 +326,7 @@ class SpecServer:
             message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
                 b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + record.body
             )
-            names = {part.get_param("name", header="content-disposition") for part in message.iter_parts()}
+            names = {str(part.get_param("name", header="content-disposition")) for part in message.iter_parts()}
             required = set((self.deref(schema) or {}).get("required") or [])
             if not required <= names:
                 self.problems.append(f"{where}: multipart parts {sorted(names)} miss {sorted(required - names)}")
@@ -373,8 +405,37 @@ class _Handler(BaseHTTPRequestHandler):
             self.fault(fault)
             return
         server.validate(record, route, path_values)
+        handler = server.handlers.get(record.operation)
+        if handler is not None:
+            answer = handler(record)
+            if answer.chunks is not None:
+                self.stream(answer)
+            else:
+                self.reply(answer.status, answer.headers, answer.body)
+            return
         status, headers, payload = server.answer(record, route[4], record.operation)
         self.reply(status, headers, payload)
+
+    def stream(self, answer: Reply) -> None:
+        """Chunks as they come, each flushed; a client that went away is recorded, not an error."""
+        assert answer.chunks is not None
+        try:
+            self.send_response(answer.status)
+            for key, value in answer.headers.items():
+                self.send_header(key, value)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for chunk in answer.chunks:
+                if chunk:
+                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                    self.wfile.flush()
+                if answer.pause:
+                    time.sleep(answer.pause)
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.owner.disconnects.append(f"{self.command} {urlsplit(self.path).path}")
+            self.close_connection = True
 
     def fault(self, fault: Fault) -> None:
         if fault.stall:

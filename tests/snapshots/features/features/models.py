@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from datetime import date, datetime
 from enum import Enum
 from typing import TypeAlias
@@ -27,24 +27,12 @@ class Kind(str, Enum):
     CAT = "cat"
 
 
-@dataclass(kw_only=True)
-class Address(_Model):
-    street: str | None = None
-    post_code: str | None = field(default=None, metadata={"wire": "postCode"})
-
-
-@dataclass(kw_only=True)
-class Owner(_Model):
-    name: str | None = None
-    address: Address | None = None
-
-
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Circle(_Model):
     radius: float
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Square(_Model):
     side: float
 
@@ -52,45 +40,60 @@ class Square(_Model):
 IdOrName: TypeAlias = int | str
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Animal(_Model):
     species: str
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Cat(Animal):
     indoor: bool | None = None
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class TreeNode(_Model):
     value: int
     children: list[TreeNode] | None = None
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Awkward(_Model):
     """Property names that are not Python identifiers."""
 
-    from_: str | None = field(default=None, metadata={"wire": "from"})
-    class_: int | None = field(default=None, metadata={"wire": "class"})
-    field_type: str | None = field(default=None, metadata={"wire": "@type"})
-    files_0_: str | None = field(default=None, metadata={"wire": "files[0]"})
-    field_1: int | None = field(default=None, metadata={"wire": "+1"})
-    user_label: str | None = field(default=None, metadata={"wire": "userLabel"})
-    to_dict_: str | None = field(default=None, metadata={"wire": "to_dict"})
-    field_2fa: bool | None = field(default=None, metadata={"wire": "2fa"})
+    from_: str | None = _field(default=None, metadata={"wire": "from"})
+    class_: int | None = _field(default=None, metadata={"wire": "class"})
+    field_type: str | None = _field(default=None, metadata={"wire": "@type"})
+    files_0_: str | None = _field(default=None, metadata={"wire": "files[0]"})
+    field_1: int | None = _field(default=None, metadata={"wire": "+1"})
+    user_label: str | None = _field(default=None, metadata={"wire": "userLabel"})
+    to_dict_: str | None = _field(default=None, metadata={"wire": "to_dict"})
+    field_2fa: bool | None = _field(default=None, metadata={"wire": "2fa"})
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
+class OwnerAddress(_Model):
+    street: str | None = None
+    post_code: str | None = _field(default=None, metadata={"wire": "postCode"})
+
+
+@_dataclass(kw_only=True, eq=False)
+class Owner(_Model):
+    name: str | None = None
+    address: OwnerAddress | None = None
+
+
+Shape: TypeAlias = Circle | Square
+
+
+@_dataclass(kw_only=True, eq=False)
 class Pet(_Model):
     """A pet with every kind of field."""
 
     id: UUID
     name: str
     kind: Kind
-    born_on: date | None = field(default=None, metadata={"wire": "bornOn"})
-    last_seen_at: datetime | None = field(default=None, metadata={"wire": "lastSeenAt"})
+    born_on: date | None = _field(default=None, metadata={"wire": "bornOn"})
+    last_seen_at: datetime | None = _field(default=None, metadata={"wire": "lastSeenAt"})
     colors: list[Color] | None = None
     attributes: dict[str, str] | None = None
     """Free-form labels."""
@@ -99,6 +102,4 @@ class Pet(_Model):
     """Null when the pet has no nickname."""
     weight: float | None = None
     legs: int | None = None
-
-
-Shape: TypeAlias = Circle | Square
+    """Default: 4"""

@@ -4,17 +4,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
 from ._serde import Model as _Model
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Person(_Model):
     name: str | None = None
 
 
-@dataclass(kw_only=True)
+@_dataclass(kw_only=True, eq=False)
 class Profile(_Model):
     handle: str
     bio: str | None = None

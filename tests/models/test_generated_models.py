@@ -1,4 +1,4 @@
-"""Model serialisation: to_dict/from_dict on the committed Thymia package and the feature snapshot package."""
+"""Generated models on the wire: to_dict/from_dict on the committed Thymia package and the snapshot packages."""
 
 from __future__ import annotations
 
@@ -81,11 +81,13 @@ def test_response_model_decodes_uuid() -> None:
     assert run.to_dict() == {"id": "a1f5c3d9-7b2e-4f8a-9c3d-2e7f1b6a4d8e", "activityLink": "https://example.com/a"}
 
 
-def test_unknown_keys_are_ignored_and_unknown_enum_values_kept() -> None:
-    data = {"name": "Rex", "id": str(uuid.UUID(int=7)), "kind": "ferret", "surprise": {"nested": [1]}}
+def test_unknown_keys_are_kept_and_unknown_enum_values_too() -> None:
+    """A newer API's additions reach the user and go back out as they came: nothing is dropped."""
+    data = {"name": "Rex", "id": str(uuid.UUID(int=7)), "kind": "ferret", "surprise": {"nested": [1, None]}}
     pet = fm.Pet.from_dict(data)
     assert pet.kind == "ferret"
-    assert pet.to_dict() == {"name": "Rex", "id": str(uuid.UUID(int=7)), "kind": "ferret"}
+    assert pet.model_extra == {"surprise": {"nested": [1, None]}}
+    assert pet.to_dict() == data
 
 
 def test_nested_lists_maps_enums_dates_and_recursion() -> None:
@@ -154,8 +156,11 @@ def test_nullable_fields_can_send_an_explicit_null() -> None:
     profile = nm.Profile(handle="h", bio=NULL)
     assert profile.to_dict() == {"handle": "h", "bio": None}
     assert nm.Profile(handle="h").to_dict() == {"handle": "h"}
-    # A null received decodes to None.
-    assert nm.Profile.from_dict({"handle": "h", "bio": None, "manager": None}) == nm.Profile(handle="h")
+    # A null received decodes to None and is sent back as null; a key left out stays out.
+    received = nm.Profile.from_dict({"handle": "h", "bio": None, "manager": None})
+    assert received.bio is None and received.manager is None
+    assert received.to_dict() == {"handle": "h", "bio": None, "manager": None}
+    assert received != nm.Profile(handle="h")  # they say different things on the wire
     pet = fm.Pet.from_dict({"id": str(uuid.UUID(int=2)), "name": "n", "kind": "cat", "nickname": None})
     assert pet.nickname is None
 
