@@ -189,7 +189,7 @@ def parameter_name(text: str, *, taken: Iterable[str] = ()) -> str:
         if text.rstrip().endswith(symbol) and words(text):
             text = f"{text.rstrip()[: -len(symbol)]}_{word}"
             break
-    return snake(text, reserved=METHOD_KEYWORDS | set(taken), fallback="value")
+    return snake(text, reserved=taken, fallback="value")
 
 
 _SCHEME_NOISE = frozenset({"auth", "authentication", "authorization", "scheme", "security"})

@@ -175,9 +175,9 @@ ITEMS_LIST_ITEMS_UNPAGED: Endpoint[_models.ListItemsUnpagedResponse, None] = End
 ITEMS_SEARCH: Endpoint[list[_models.Item], None] = Endpoint(
     name="items.search",
     method="GET",
-    path=("/search/", "id_", ""),
+    path=("/search/", "id", ""),
     params=(
-        Param("id_", "id", "path"),
+        Param("id", "id", "path"),
         Param("id_query", "id", "query"),
         Param("timeout_query", "timeout", "query"),
         Param("query", "query", "query"),
@@ -348,7 +348,7 @@ class Items(SyncResource):
     def search(
         self,
         *,
-        id_: str,
+        id: str,
         id_query: str | None = None,
         timeout_query: int | None = None,
         query: str | None = None,
@@ -361,7 +361,7 @@ class Items(SyncResource):
         return self._sender.call(
             ITEMS_SEARCH,
             {
-                "id_": id_,
+                "id": id,
                 "id_query": id_query,
                 "timeout_query": timeout_query,
                 "query": query,
@@ -512,7 +512,7 @@ class AsyncItems(AsyncResource):
     async def search(
         self,
         *,
-        id_: str,
+        id: str,
         id_query: str | None = None,
         timeout_query: int | None = None,
         query: str | None = None,
@@ -525,7 +525,7 @@ class AsyncItems(AsyncResource):
         return await self._sender.call(
             ITEMS_SEARCH,
             {
-                "id_": id_,
+                "id": id,
                 "id_query": id_query,
                 "timeout_query": timeout_query,
                 "query": query,
