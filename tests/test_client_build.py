@@ -142,7 +142,12 @@ def test_client_names_and_environment_prefixes(title: str, stem: str, prefix: st
 
 @pytest.mark.parametrize(
     ("wire", "expected"),
-    [("DateCreated<", "date_created_before"), ("DateCreated>", "date_created_after"), ("httpx", "httpx_")],
+    [
+        ("DateCreated<", "date_created_before"),
+        ("DateCreated>", "date_created_after"),
+        ("httpx", "httpx"),  # a parameter shadows nothing the method body uses
+        ("class", "class_"),
+    ],
 )
 def test_parameter_names_say_what_they_are(wire: str, expected: str) -> None:
     assert names.parameter_name(wire) == expected
@@ -229,11 +234,11 @@ def test_colliding_parameters_get_names_that_say_what_they_are(tmp_path: Path) -
     paths = {"/a/{id}": {"post": {"operationId": "a", "parameters": params, "requestBody": body, "responses": ok()}}}
     [op] = ops(ir(spec_with(paths), tmp_path)).values()
     assert [a.python_name for a in op.arguments] == [
-        "id_",
+        "id",
         "timeout_query",
         "options_query",
         "self_query",
-        "type_",
+        "type",
         "id_query",
         "id_header",
         "extra_body_cookie",
@@ -649,7 +654,7 @@ def test_readme_example_uses_spec_examples_enums_dates_and_uuids(tmp_path: Path)
     assert "from pkg.models import Color, Line" in compact
     assert 'base_url="https://shop.example.com/v2"' in compact
     assert "client.orders.put_order( order_id=10," in compact
-    assert 'id_=uuid.UUID("3fa85f64-5717-4562-b3fc-2c963f66afa6")' in compact
+    assert 'id=uuid.UUID("3fa85f64-5717-4562-b3fc-2c963f66afa6")' in compact
     assert "color=Color.DARK_BLUE" in compact
     assert "on=datetime.date(2024, 1, 15)" in compact
     assert 'lines=[Line(sku="SKU-1")]' in compact
