@@ -456,7 +456,7 @@ def test_colliding_parameters_are_named_for_what_they_are(server: SpecServer) ->
 
     api = client(server)
     api.items.search(
-        id_="p",
+        id="p",
         id_query="q",
         timeout_query=5,
         query="text",
