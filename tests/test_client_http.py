@@ -246,7 +246,7 @@ def test_parameters_reach_the_wire_in_their_styles() -> None:
             tags=["x", "y"],
             ids=[1, 2],
             pipes=["p", "q"],
-            filter_={"color": "red", "size": 3},
+            filter={"color": "red", "size": 3},
             verbose=False,
             session="s1",
         )

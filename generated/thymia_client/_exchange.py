@@ -28,6 +28,7 @@ from ._policy import (
     RequestOptions,
     Settings,
     base_url_checked,
+    check_options,
     declared,
     origin,
     retry_delay,
@@ -109,6 +110,7 @@ class Core:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def _settings(self, options: RequestOptions) -> Settings:
+        check_options(options)
         return settings(
             options.get("timeout", self._timeout),
             options.get("max_retries", self._max_retries),

@@ -46,6 +46,7 @@ from ._policy import (
     RequestOptions,
     Settings,
     base_url_checked,
+    check_options,
 )
 from ._request import Body, Endpoint, Param
 from ._response import (
@@ -253,6 +254,7 @@ class AsyncSender(Core):
 
     def paginate(self, ep: Endpoint[B, E], args: Mapping[str, object], options: RequestOptions) -> AsyncPaginator[E, B]:
         """Nothing is sent until the result is awaited (the first page) or iterated (every item)."""
+        check_options(options)
         seen = self._first_seen(ep, args)
         return AsyncPaginator(lambda: self._page(ep, args, options, None, seen))
 

@@ -159,3 +159,24 @@ def test_file_object_and_bytes_are_never_confused_with_form_fields(server: Serve
     with sync_client(server.url) as client:
         client.files.upload(file=io.BytesIO(b"abc"), purpose="p")
     assert b'name="purpose"\r\n\r\np' in server.requests[0].body
+
+
+
+def test_a_misspelt_keyword_is_refused_not_dropped(server: Server) -> None:
+    """`**options` takes any keyword at run time: one that names no option is an error, as Python's own, sync,
+    async and for a paginated method, before anything is sent."""
+    with sync_client(server.url) as client:
+        with pytest.raises(TypeError, match="unexpected keyword argument 'filter_'"):
+            client.items.get(item_id="1", filter_="x")  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="unexpected keyword argument 'filter_'"):
+            client.items.list(filter_="x")  # type: ignore[call-arg]
+
+    async def main() -> None:
+        async with async_client(server.url) as client:
+            with pytest.raises(TypeError, match="unexpected keyword argument 'filter_'"):
+                await client.items.get(item_id="1", filter_="x")  # type: ignore[call-arg]
+            with pytest.raises(TypeError, match="unexpected keyword argument 'filter_'"):
+                client.items.list(filter_="x")  # type: ignore[call-arg]
+
+    run(main())
+    assert server.requests == []

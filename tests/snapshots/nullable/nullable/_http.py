@@ -48,6 +48,7 @@ from ._policy import (
     RequestOptions,
     Settings,
     base_url_checked,
+    check_options,
 )
 from ._request import Body, Endpoint, Param
 from ._response import (
@@ -279,6 +280,7 @@ class AsyncSender(Core):
         self, ep: Endpoint[B, E], args: Mapping[str, object], options: RequestOptions
     ) -> AsyncPaginator[E, B]:
         """Nothing is sent until the result is awaited (the first page) or iterated (every item)."""
+        check_options(options)
         seen = self._first_seen(ep, args)
         return AsyncPaginator(lambda: self._page(ep, args, options, None, seen))
 

@@ -70,6 +70,17 @@ class RequestOptions(TypedDict, total=False):
     """The largest body read into memory, after decompression; None: no limit."""
 
 
+_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
+
+
+def check_options(options: Mapping[str, object]) -> None:
+    """Refuse a per-call keyword no option has, as Python refuses an unknown argument: a misspelt parameter
+    (`filter_=` for `filter=`) must not be dropped without a word."""
+    unknown = sorted(set(options) - _OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"unexpected keyword argument {unknown[0]!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """One call's settings: httpx's per-phase timeouts, the bound on the whole call, retries, size limit."""
