@@ -29,6 +29,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests
 	$(PY) -m ruff format --check generator tests
+	$(PY) -m black --check --quiet --line-length 100 --target-version py310 generator/runtime
 	$(PY) -m mypy --strict generator
 	cd generated && ../$(PY) -m mypy --strict thymia_client
 

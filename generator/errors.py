@@ -67,4 +67,3 @@ class Report:
         if self.failed or any(d.level == "error" for d in self.diagnostics):
             return EXIT_FAILED
         return EXIT_OK
-

@@ -19,8 +19,16 @@ LINE_LENGTH = 100
 PARALLEL_MIN_BYTES = 60_000
 
 
-def format_files(files: dict[str, str], *, source: str, cache: bool = True, jobs: int | None = None) -> dict[str, str]:
+def format_files(
+    files: dict[str, str],
+    *,
+    source: str,
+    cache: bool = True,
+    jobs: int | None = None,
+    verbatim: frozenset[str] = frozenset(),
+) -> dict[str, str]:
     """Format every Python file; a file that is not valid Python stops the run before anything is written.
+    `verbatim` files are in the house style already (the runtime modules: a test holds them to it).
 
     Black is slow (tens of KB a second) and formats each top-level class or function the same wherever it
     stands, so a file is formatted as separate top-level blocks, each remembered in the cache by its text:
@@ -34,7 +42,7 @@ def format_files(files: dict[str, str], *, source: str, cache: bool = True, jobs
         if path.endswith(".md"):
             formatted[path] = _markdown(text, cache=cache)
             continue
-        if not path.endswith(".py"):
+        if not path.endswith(".py") or path in verbatim:
             formatted[path] = text if text.endswith("\n") or not text else text + "\n"
             continue
         whole = _file_key(text)
@@ -87,6 +95,11 @@ def _markdown(text: str, *, cache: bool) -> str:
 
     text = _PYTHON_BLOCK.sub(block, text)
     return text if text.endswith("\n") or not text else text + "\n"
+
+
+def is_formatted(text: str) -> bool:
+    """Whether black, pinned and in this mode, would leave `text` as it is."""
+    return format_source(text) == text
 
 
 def format_source(text: str, *, cache: bool = False) -> str:

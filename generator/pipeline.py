@@ -11,7 +11,7 @@ from .errors import Diagnostic, GeneratorError, Report
 from .format import format_files
 from .ir import Package
 from .models import Models, generate_models
-from .render import render
+from .render import render, verbatim
 from .spec import Document, load_spec
 from .spec.validate import validate_cached
 from .write import read_manifest, up_to_date, write
@@ -46,7 +46,8 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
         package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
     except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
         raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
-    files = format_files(render(package, target=target), source=doc.file, cache=target.cache)
+    rendered = render(package, target=target)
+    files = format_files(rendered, source=doc.file, cache=target.cache, verbatim=verbatim(package, rendered))
     return Result(files, warnings + doc.relocate(package.notes), doc.sha256, doc, models, package)
 
 

@@ -32,6 +32,17 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+def verbatim(package: Package, files: dict[str, str]) -> frozenset[str]:
+    """The files copied as they are (the runtime modules, with the header, unless a user's template replaced
+    one): already in the house style."""
+    found = set()
+    for module in assets.runtime_modules():
+        path = f"{package.name}/{module.name}"
+        if files.get(path) == f"{package.header}\n{module.read_text('utf-8')}":
+            found.add(path)
+    return frozenset(found)
+
+
 def render(package: Package, *, target: Target) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the output folder."""
     env = environment(target.templates)
@@ -42,8 +53,7 @@ def render(package: Package, *, target: Target) -> dict[str, str]:
             name
         ).render(context)
     for module in assets.runtime_modules():
-        relative = f"{package.name}/{module.name}"
-        files.setdefault(relative, f"{package.header}\n{module.read_text('utf-8')}")
+        files.setdefault(f"{package.name}/{module.name}", f"{package.header}\n{module.read_text('utf-8')}")
     if target.distribution:
         files["pyproject.toml"] = env.get_template("distribution/pyproject.toml.jinja2").render(context)
     if not any(path.endswith(".py") for path in files):

@@ -18,8 +18,6 @@ The wire contract the generated package relies on:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar, Union, cast
 import base64
 import collections.abc
 import dataclasses
@@ -34,6 +32,8 @@ import types
 import typing
 import uuid
 import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar, Union, cast
 
 __all__ = ["NULL", "DecodeError", "Model", "decode", "encode"]
 
@@ -193,9 +193,7 @@ _CLOCK_PARTS = re.compile(
 _UUID_TEXT = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
-_UTC: Final = (
-    datetime.timezone.utc
-)  # noqa: UP017 (datetime.UTC is new in 3.11; packages run on 3.10)
+_UTC: Final = datetime.timezone.utc  # datetime.UTC is new in 3.11; packages run on 3.10
 # fromisoformat() reads `Z` from Python 3.11 on.
 _ZULU_READ: Final = sys.version_info >= (3, 11)
 
@@ -654,9 +652,13 @@ def _encode_model(obj: Model) -> dict[str, Any]:
                 if count != len(names):
                     result.pop(_EXTRA, None)
                     result.pop(_NULLS, None)
-                for name, value in (
-                    attrs.items() if count == len(names) else zip(names, attrs.values())
-                ):  # noqa: B905
+                # zip stops at the last field: the values go on past them (extras, null marks).
+                pairs = (
+                    attrs.items()
+                    if count == len(names)
+                    else zip(names, attrs.values(), strict=False)
+                )
+                for name, value in pairs:
                     if value is None:
                         if name not in keep:
                             del result[name]
@@ -665,8 +667,8 @@ def _encode_model(obj: Model) -> dict[str, Any]:
             else:
                 result = {}
                 for wire, value in zip(
-                    wire_order, attrs.values()
-                ):  # noqa: B905 (values go on past the fields)
+                    wire_order, attrs.values(), strict=False
+                ):  # values go on past the fields
                     if value is None:
                         if wire in keep:
                             result[wire] = None

@@ -96,7 +96,9 @@ class Credentials:
                 if value is None:
                     continue
                 if not isinstance(value, str):
-                    raise InvalidCredentialError(f"{source} must be a str, not {type(value).__name__}")
+                    raise InvalidCredentialError(
+                        f"{source} must be a str, not {type(value).__name__}"
+                    )
                 _check(scheme, keyword, value, source)
                 self._values[keyword] = _Secret(value)
         # Longest first, so that a secret containing another is hidden whole.
@@ -135,7 +137,9 @@ class Credentials:
     def _basic_token(self, scheme: Basic) -> str:
         password = self._values.get(scheme.password_keyword)
         user = self._values[scheme.username_keyword].value
-        return base64.b64encode(f"{user}:{password.value if password else ''}".encode()).decode("ascii")
+        return base64.b64encode(f"{user}:{password.value if password else ''}".encode()).decode(
+            "ascii"
+        )
 
     def _satisfies(self, scheme: Scheme) -> bool:
         if isinstance(scheme, Basic):
@@ -180,13 +184,21 @@ def _check(scheme: Scheme, keyword: str, value: str, source: str) -> None:
             f"{source} contains a control character (a trailing newline from a file?); it is never sent altered"
         )
     if value != value.strip():
-        raise InvalidCredentialError(f"{source} has leading or trailing whitespace; it is never sent altered")
+        raise InvalidCredentialError(
+            f"{source} has leading or trailing whitespace; it is never sent altered"
+        )
     if isinstance(scheme, Basic):
         if keyword == scheme.username_keyword and ":" in value:
-            raise InvalidCredentialError(f"{source} contains ':', which HTTP basic authentication cannot carry")
+            raise InvalidCredentialError(
+                f"{source} contains ':', which HTTP basic authentication cannot carry"
+            )
         return
     location = "header" if isinstance(scheme, Bearer) else scheme.location
     if location == "header" and not _HEADER_SAFE.fullmatch(value):
-        raise InvalidCredentialError(f"{source} has characters a header cannot carry (printable ASCII only)")
+        raise InvalidCredentialError(
+            f"{source} has characters a header cannot carry (printable ASCII only)"
+        )
     if location == "cookie" and not _COOKIE_SAFE.fullmatch(value):
-        raise InvalidCredentialError(f"{source} has characters a cookie cannot carry (spaces, quotes, ',', ';', '\\')")
+        raise InvalidCredentialError(
+            f"{source} has characters a cookie cannot carry (spaces, quotes, ',', ';', '\\')"
+        )

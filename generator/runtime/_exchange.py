@@ -126,7 +126,9 @@ class Core:
     ) -> Prepared:
         sent = self._credentials.for_call(ep.security, ep.name)
         json_success = any(
-            kind == "json" for key, (kind, _) in ep.responses.items() if key.startswith(("2", "DEFAULT"))
+            kind == "json"
+            for key, (kind, _) in ep.responses.items()
+            if key.startswith(("2", "DEFAULT"))
         )
         accept = "text/event-stream" if sse else "application/json" if json_success else None
         prepared = prepare(
@@ -141,12 +143,16 @@ class Core:
         )
         if url is not None:
             if origin(url) != self._origin:
-                raise PaginationError(f"{ep.name}: the next page's link leaves {self.base_url}; it was not followed")
+                raise PaginationError(
+                    f"{ep.name}: the next page's link leaves {self.base_url}; it was not followed"
+                )
             prepared.url = url
             prepared.query = extra_query_pairs(options.get("extra_query") or {})
         return prepared
 
-    def _exchange(self, ep: Endpoint[Any, Any], call: Prepared, settings: Settings, *, keep_open: bool) -> Exchange:
+    def _exchange(
+        self, ep: Endpoint[Any, Any], call: Prepared, settings: Settings, *, keep_open: bool
+    ) -> Exchange:
         deadline = None if settings.total is None else self._clock() + settings.total
         attempt = 0
         while True:
@@ -183,7 +189,10 @@ class Core:
             try:
                 body = yield Read(response, settings.limit, deadline)
             except ResponseTooLargeError:
-                body, problem = b"", f"the body exceeds max_response_bytes={settings.limit} and was not read"
+                body, problem = (
+                    b"",
+                    f"the body exceeds max_response_bytes={settings.limit} and was not read",
+                )
             raise self._status_error(ep, call, response, body, problem)
 
     def _follow(
@@ -197,22 +206,34 @@ class Core:
             body = call.body(stack, is_async=self.is_async) if with_body else None
             request = self._request(call, method, url, query, body, same_origin, settings, deadline)
             response: httpx.Response = yield Send(request, same_origin, deadline)
-            if not (http.follow_redirects and response.status_code in REDIRECTS and response.headers.get("location")):
+            if not (
+                http.follow_redirects
+                and response.status_code in REDIRECTS
+                and response.headers.get("location")
+            ):
                 return response
             yield Close(response)
             try:
                 url = url.join(response.headers["location"])
             except httpx.InvalidURL:
-                raise RedirectError(f"{call.method} {call.url.path}: the redirect's Location is not a URL") from None
+                raise RedirectError(
+                    f"{call.method} {call.url.path}: the redirect's Location is not a URL"
+                ) from None
             if url.scheme not in DEFAULT_PORTS:
-                raise RedirectError(f"{call.method} {call.url.path}: redirected to a {url.scheme!r} URL")
+                raise RedirectError(
+                    f"{call.method} {call.url.path}: redirected to a {url.scheme!r} URL"
+                )
             query = []
             status = response.status_code
             if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
                 method, with_body = "GET", False
             elif with_body and not call.replayable:
-                raise RedirectError(f"{call.method} {call.url.path}: redirected, and the upload cannot be read again")
-        raise RedirectError(f"{call.method} {call.url.path}: more than {http.max_redirects} redirects")
+                raise RedirectError(
+                    f"{call.method} {call.url.path}: redirected, and the upload cannot be read again"
+                )
+        raise RedirectError(
+            f"{call.method} {call.url.path}: more than {http.max_redirects} redirects"
+        )
 
     def _request(
         self,
@@ -260,7 +281,9 @@ class Core:
     def _http_client(self) -> httpx.Client | httpx.AsyncClient:
         raise NotImplementedError
 
-    def _timeouts(self, call: Prepared, settings: Settings, deadline: float | None) -> dict[str, float | None]:
+    def _timeouts(
+        self, call: Prepared, settings: Settings, deadline: float | None
+    ) -> dict[str, float | None]:
         phases = settings.timeout
         if phases is None:
             return dict.fromkeys(("connect", "read", "write", "pool"))
@@ -288,10 +311,17 @@ class Core:
         where = f"{call.method} {call.url.path}"
         if isinstance(exc, httpx.TimeoutException):
             return ApiTimeoutError(f"{where} timed out ({type(exc).__name__})")
-        return ApiConnectionError(self._credentials.redact(f"{where} failed: {type(exc).__name__}: {exc}"))
+        return ApiConnectionError(
+            self._credentials.redact(f"{where} failed: {type(exc).__name__}: {exc}")
+        )
 
     def _status_error(
-        self, ep: Endpoint[Any, Any], call: Prepared, response: httpx.Response, body: bytes, problem: str | None
+        self,
+        ep: Endpoint[Any, Any],
+        call: Prepared,
+        response: httpx.Response,
+        body: bytes,
+        problem: str | None,
     ) -> ApiStatusError:
         """The error for a non-success answer, its body parsed into the documented model when it fits."""
         status = response.status_code
@@ -308,20 +338,32 @@ class Core:
                 try:
                     parsed = value if hint is None else decode(hint, value)
                 except (DecodeError, RecursionError) as exc:
-                    problem = self._credentials.redact(f"the body does not match the declared error model: {exc}")
+                    problem = self._credentials.redact(
+                        f"the body does not match the declared error model: {exc}"
+                    )
         message = f"{call.method} {call.url.path} answered {status}"
         excerpt = " ".join(body[:2000].decode("utf-8", "replace").split())[:200]
         if excerpt:
             message += ": " + excerpt
         cls: type[ApiStatusError] = declared(ep.error_types, status) or for_status(status)
-        return cls(self._credentials.redact(message), response=response, body=body, parsed=parsed, parse_error=problem)
+        return cls(
+            self._credentials.redact(message),
+            response=response,
+            body=body,
+            parsed=parsed,
+            parse_error=problem,
+        )
 
     def _parse(self, ep: Endpoint[Any, Any], response: httpx.Response, body: bytes | None) -> Any:
         """The body as the type declared for its status; a body that does not match raises with the raw response."""
         body = body or b""
         entry = declared(ep.responses, response.status_code)
         kind, hint = entry or next(iter(ep.responses.values()), ("none", None))
-        if kind == "none" or response.status_code in (204, 205) or response.request.method == "HEAD":
+        if (
+            kind == "none"
+            or response.status_code in (204, 205)
+            or response.request.method == "HEAD"
+        ):
             return None
         if kind == "bytes":
             return body
@@ -330,21 +372,33 @@ class Core:
             try:
                 return body.decode(response.charset_encoding or "utf-8")
             except (UnicodeDecodeError, LookupError) as exc:
-                raise ResponseValidationError(f"{where} is not text: {exc}", response=response, body=body) from None
+                raise ResponseValidationError(
+                    f"{where} is not text: {exc}", response=response, body=body
+                ) from None
         try:
             value = json.loads(body)
         except (ValueError, RecursionError) as exc:
-            problem = "is nested too deeply" if isinstance(exc, RecursionError) else f"is not JSON: {exc}"
-            raise ResponseValidationError(f"{where} {problem}", response=response, body=body) from None
+            problem = (
+                "is nested too deeply" if isinstance(exc, RecursionError) else f"is not JSON: {exc}"
+            )
+            raise ResponseValidationError(
+                f"{where} {problem}", response=response, body=body
+            ) from None
         try:
             return decode(hint, value)
         except (DecodeError, RecursionError) as exc:
             path = exc.path if isinstance(exc, DecodeError) else ""
             detail = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            message = self._credentials.redact(f"{where} does not match its declared type: {detail}")
-            raise ResponseValidationError(message, response=response, body=body, path=path) from None
+            message = self._credentials.redact(
+                f"{where} does not match its declared type: {detail}"
+            )
+            raise ResponseValidationError(
+                message, response=response, body=body, path=path
+            ) from None
 
-    def _stream_parser(self, ep: Endpoint[Any, Any], settings: Settings, flavour: type[Any]) -> Parser:
+    def _stream_parser(
+        self, ep: Endpoint[Any, Any], settings: Settings, flavour: type[Any]
+    ) -> Parser:
         assert ep.sse is not None
         sse = ep.sse
 

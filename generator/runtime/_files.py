@@ -24,7 +24,9 @@ from typing import IO, Any, TypeAlias
 __all__ = ["FileContent", "FileTypes", "Upload", "is_file", "upload"]
 
 FileContent: TypeAlias = IO[bytes] | bytes | os.PathLike[str]
-FileTypes: TypeAlias = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+FileTypes: TypeAlias = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
 
 OCTET_STREAM = "application/octet-stream"
 CHUNK = 64 * 1024
@@ -74,7 +76,11 @@ class Upload:
 def is_file(value: object) -> bool:
     """Whether a value is one of the `FileTypes` forms (as opposed to a plain form field)."""
     if isinstance(value, tuple):
-        return 2 <= len(value) <= 3 and (value[0] is None or isinstance(value[0], str)) and _is_content(value[1])
+        return (
+            2 <= len(value) <= 3
+            and (value[0] is None or isinstance(value[0], str))
+            and _is_content(value[1])
+        )
     return _is_content(value)
 
 
@@ -89,7 +95,9 @@ def upload(value: object, *, field: str, declared: str | None) -> Upload:
     if isinstance(content, io.TextIOBase):
         raise TypeError(f"{field}: the file is open in text mode; open it with 'rb'")
     if not _is_content(content):
-        raise TypeError(f"{field}: expected bytes, a binary file object, a path or a (name, content[, type]) tuple")
+        raise TypeError(
+            f"{field}: expected bytes, a binary file object, a path or a (name, content[, type]) tuple"
+        )
     data: bytes | None = None
     path: os.PathLike[str] | None = None
     stream: IO[bytes] | None = None
@@ -106,7 +114,9 @@ def upload(value: object, *, field: str, declared: str | None) -> Upload:
             name = os.path.basename(own)
         start = _position(content)
     filename = name or field
-    return Upload(filename, _content_type(given_type, declared, filename), data, path, stream, start)
+    return Upload(
+        filename, _content_type(given_type, declared, filename), data, path, stream, start
+    )
 
 
 def iter_chunks(content: bytes | IO[bytes]) -> Iterator[bytes]:
@@ -124,7 +134,9 @@ async def aiter_chunks(content: bytes | IO[bytes]) -> AsyncIterator[bytes]:
 
 
 def _is_content(value: object) -> bool:
-    return isinstance(value, (bytes, bytearray, memoryview, os.PathLike)) or callable(getattr(value, "read", None))
+    return isinstance(value, (bytes, bytearray, memoryview, os.PathLike)) or callable(
+        getattr(value, "read", None)
+    )
 
 
 def _position(stream: IO[bytes]) -> int | None:

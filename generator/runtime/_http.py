@@ -125,22 +125,30 @@ class SyncSender(Core):
 
     def call(self, ep: Endpoint[R, Any], args: Mapping[str, object], options: RequestOptions) -> R:
         """The plain call: the body parsed as its declared type."""
-        result: R = self._run(ep, args, options, lambda response, body: self._parse(ep, response, body))
+        result: R = self._run(
+            ep, args, options, lambda response, body: self._parse(ep, response, body)
+        )
         return result
 
-    def stream(self, ep: Endpoint[Any, E], args: Mapping[str, object], options: RequestOptions) -> Stream[E]:
+    def stream(
+        self, ep: Endpoint[Any, E], args: Mapping[str, object], options: RequestOptions
+    ) -> Stream[E]:
         settings = self._settings(options)
         parser = self._stream_parser(ep, settings, Stream)
         result: Stream[E] = self._run(ep, args, options, parser, sse=True, settings=settings)
         return result
 
-    def call_or_stream(self, ep: Endpoint[R, E], args: Mapping[str, object], options: RequestOptions) -> R | Stream[E]:
+    def call_or_stream(
+        self, ep: Endpoint[R, E], args: Mapping[str, object], options: RequestOptions
+    ) -> R | Stream[E]:
         """The stream when the operation's switch argument is True, else the plain call."""
         if self._wants_stream(ep, args):
             return self.stream(ep, args, options)
         return self.call(ep, args, options)
 
-    def paginate(self, ep: Endpoint[B, E], args: Mapping[str, object], options: RequestOptions) -> SyncPage[E, B]:
+    def paginate(
+        self, ep: Endpoint[B, E], args: Mapping[str, object], options: RequestOptions
+    ) -> SyncPage[E, B]:
         """The first page (one request); the page fetches the following ones as they are reached."""
         result: SyncPage[E, B] = self._page(ep, args, options, None, self._first_seen(ep, args))
         return result
@@ -182,9 +190,13 @@ class SyncSender(Core):
         mode = current_mode()
         settings = settings or self._settings(options)
         call = self._prepare(ep, args, options, sse=sse, url=url)
-        response, body = self._drive(self._exchange(ep, call, settings, keep_open=sse or mode == "stream"))
+        response, body = self._drive(
+            self._exchange(ep, call, settings, keep_open=sse or mode == "stream")
+        )
         if mode != "parsed":
-            return ApiResponse(response, parser=parser, needs_body=not sse, body=body, limit=settings.limit)
+            return ApiResponse(
+                response, parser=parser, needs_body=not sse, body=body, limit=settings.limit
+            )
         try:
             return parser(response, body)
         except BaseException:
@@ -214,7 +226,9 @@ class SyncSender(Core):
             auth = httpx.USE_CLIENT_DEFAULT if action.same_origin else None
             return self.http.send(action.request, stream=True, follow_redirects=False, auth=auth)
         if isinstance(action, Read):
-            return read_body(action.response, limit=action.limit, deadline=action.deadline, clock=self._clock)
+            return read_body(
+                action.response, limit=action.limit, deadline=action.deadline, clock=self._clock
+            )
         if isinstance(action, Close):
             action.response.close()
             return None
@@ -235,14 +249,22 @@ class AsyncSender(Core):
     def _http_client(self) -> httpx.AsyncClient:
         return self.http
 
-    async def call(self, ep: Endpoint[R, Any], args: Mapping[str, object], options: RequestOptions) -> R:
-        result: R = await self._run(ep, args, options, lambda response, body: self._parse(ep, response, body))
+    async def call(
+        self, ep: Endpoint[R, Any], args: Mapping[str, object], options: RequestOptions
+    ) -> R:
+        result: R = await self._run(
+            ep, args, options, lambda response, body: self._parse(ep, response, body)
+        )
         return result
 
-    async def stream(self, ep: Endpoint[Any, E], args: Mapping[str, object], options: RequestOptions) -> AsyncStream[E]:
+    async def stream(
+        self, ep: Endpoint[Any, E], args: Mapping[str, object], options: RequestOptions
+    ) -> AsyncStream[E]:
         settings = self._settings(options)
         parser = self._stream_parser(ep, settings, AsyncStream)
-        result: AsyncStream[E] = await self._run(ep, args, options, parser, sse=True, settings=settings)
+        result: AsyncStream[E] = await self._run(
+            ep, args, options, parser, sse=True, settings=settings
+        )
         return result
 
     async def call_or_stream(
@@ -252,7 +274,9 @@ class AsyncSender(Core):
             return await self.stream(ep, args, options)
         return await self.call(ep, args, options)
 
-    def paginate(self, ep: Endpoint[B, E], args: Mapping[str, object], options: RequestOptions) -> AsyncPaginator[E, B]:
+    def paginate(
+        self, ep: Endpoint[B, E], args: Mapping[str, object], options: RequestOptions
+    ) -> AsyncPaginator[E, B]:
         """Nothing is sent until the result is awaited (the first page) or iterated (every item)."""
         check_options(options)
         seen = self._first_seen(ep, args)
@@ -295,9 +319,13 @@ class AsyncSender(Core):
         mode = current_mode()
         settings = settings or self._settings(options)
         call = self._prepare(ep, args, options, sse=sse, url=url)
-        response, body = await self._drive(self._exchange(ep, call, settings, keep_open=sse or mode == "stream"))
+        response, body = await self._drive(
+            self._exchange(ep, call, settings, keep_open=sse or mode == "stream")
+        )
         if mode != "parsed":
-            return AsyncApiResponse(response, parser=parser, needs_body=not sse, body=body, limit=settings.limit)
+            return AsyncApiResponse(
+                response, parser=parser, needs_body=not sse, body=body, limit=settings.limit
+            )
         try:
             return parser(response, body)
         except BaseException:
@@ -328,7 +356,9 @@ class AsyncSender(Core):
             sending = self.http.send(action.request, stream=True, follow_redirects=False, auth=auth)
             return await self._within(sending, action.deadline, action.request)
         if isinstance(action, Read):
-            reading = aread_body(action.response, limit=action.limit, deadline=action.deadline, clock=self._clock)
+            reading = aread_body(
+                action.response, limit=action.limit, deadline=action.deadline, clock=self._clock
+            )
             return await self._within(reading, action.deadline, action.response.request)
         if isinstance(action, Close):
             await action.response.aclose()
@@ -336,14 +366,18 @@ class AsyncSender(Core):
         await self._sleep(action.seconds)
         return None
 
-    async def _within(self, step: Awaitable[T], deadline: float | None, request: httpx.Request) -> T:
+    async def _within(
+        self, step: Awaitable[T], deadline: float | None, request: httpx.Request
+    ) -> T:
         """The step, cancelled at the call's deadline: asyncio can bound what httpx bounds only read by read."""
         if deadline is None:
             return await step
         try:
             return await asyncio.wait_for(step, max(deadline - self._clock(), 0.0))
-        except asyncio.TimeoutError:  # noqa: UP041 (not yet the builtin TimeoutError on Python 3.10)
-            raise ApiTimeoutError(f"{request.method} {request.url.path}: the call's time ran out") from None
+        except asyncio.TimeoutError:  # not yet the builtin TimeoutError on Python 3.10
+            raise ApiTimeoutError(
+                f"{request.method} {request.url.path}: the call's time ran out"
+            ) from None
 
 
 class SyncResource:

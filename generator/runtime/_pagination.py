@@ -122,7 +122,11 @@ class PageNumberPager:
         if isinstance(pages, int) and page - self.first + 1 >= pages:
             return None
         total = _get(body, self.total) if self.total else None
-        if isinstance(total, int) and isinstance(size, int) and (page - self.first + 1) * size >= total:
+        if (
+            isinstance(total, int)
+            and isinstance(size, int)
+            and (page - self.first + 1) * size >= total
+        ):
             return None
         return NextRequest({**args, self.page: page + 1}, None, _key("page", page + 1))
 
@@ -178,7 +182,13 @@ class _PageBase(Generic[E, B]):
     """A page: `items`, the decoded `body`, the `response`; whether and how a next page follows."""
 
     def __init__(
-        self, *, body: B, response: httpx.Response, pager: Pager, args: Mapping[str, object], seen: frozenset[str]
+        self,
+        *,
+        body: B,
+        response: httpx.Response,
+        pager: Pager,
+        args: Mapping[str, object],
+        seen: frozenset[str],
     ) -> None:
         self.body = body
         self.response = response
@@ -196,7 +206,9 @@ class _PageBase(Generic[E, B]):
         return self._next
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} items={len(self.items)} has_next_page={self.has_next_page()}>"
+        return (
+            f"<{type(self).__name__} items={len(self.items)} has_next_page={self.has_next_page()}>"
+        )
 
 
 class SyncPage(_PageBase[E, B]):

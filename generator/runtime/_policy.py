@@ -110,7 +110,9 @@ def retry_delay(
     return delay * (1 - 0.25 * jitter())
 
 
-def retry_after(headers: Mapping[str, str], *, now: Callable[[], float] = time.time) -> float | None:
+def retry_after(
+    headers: Mapping[str, str], *, now: Callable[[], float] = time.time
+) -> float | None:
     """The pause a `retry-after-ms` or `Retry-After` header asks for, capped; None when absent or unreadable."""
     milliseconds = headers.get("retry-after-ms")
     if milliseconds is not None and _SECONDS.fullmatch(milliseconds):
@@ -154,7 +156,9 @@ def settings(timeout: float | httpx.Timeout | None, retries: int, limit: int | N
     if timeout is None:
         phases, total = None, None
     elif isinstance(timeout, httpx.Timeout):
-        values = [v for v in (timeout.connect, timeout.read, timeout.write, timeout.pool) if v is not None]
+        values = [
+            v for v in (timeout.connect, timeout.read, timeout.write, timeout.pool) if v is not None
+        ]
         phases, total = timeout, max(values) if values else None
     else:
         phases, total = httpx.Timeout(float(timeout)), float(timeout)

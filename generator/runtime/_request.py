@@ -32,7 +32,13 @@ BodyKind: TypeAlias = Literal["json", "form", "multipart", "binary", "text"]
 ResponseKind: TypeAlias = Literal["json", "text", "bytes", "none"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-_DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form", "body": "form"}
+_DEFAULT_STYLE = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+    "body": "form",
+}
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
@@ -91,9 +97,13 @@ class Endpoint(Generic[R, E]):
     path: tuple[str, ...]
     params: tuple[Param, ...] = ()
     body: Body | None = None
-    responses: Mapping[str, tuple[ResponseKind, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    responses: Mapping[str, tuple[ResponseKind, Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     errors: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    error_types: Mapping[str, type[ApiStatusError]] = field(default_factory=lambda: MappingProxyType({}))
+    error_types: Mapping[str, type[ApiStatusError]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     security: tuple[tuple[Scheme, ...], ...] = ()
     pager: Pager | None = None
     sse: Sse | None = None
@@ -108,7 +118,9 @@ class Endpoint(Generic[R, E]):
         names = {p.name for p in self.params}
         missing = [n for n in self.path[1::2] if n not in names]
         if missing:
-            raise ValueError(f"{self.name}: path parameter(s) {missing} are not in the parameter table")
+            raise ValueError(
+                f"{self.name}: path parameter(s) {missing} are not in the parameter table"
+            )
 
 
 @dataclass
@@ -159,7 +171,8 @@ def prepare(
     """A call's arguments as a request: path, query, headers and cookies by their OpenAPI styles, and the body."""
     by_name = {p.name: p for p in endpoint.params}
     path = "".join(
-        piece if i % 2 == 0 else _path_value(by_name[piece], args.get(piece)) for i, piece in enumerate(endpoint.path)
+        piece if i % 2 == 0 else _path_value(by_name[piece], args.get(piece))
+        for i, piece in enumerate(endpoint.path)
     )
     query: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
@@ -198,23 +211,36 @@ def prepare(
 
 def extra_query_pairs(extra: Mapping[str, object]) -> list[tuple[str, str]]:
     """`extra_query` as pairs: form style, a list repeating its name."""
-    return [pair for key, value in extra.items() for pair in _query_pairs(Param(key, key, "query"), value)]
+    return [
+        pair
+        for key, value in extra.items()
+        for pair in _query_pairs(Param(key, key, "query"), value)
+    ]
 
 
 def _fill_body(
-    prepared: Prepared, endpoint: Endpoint[Any, Any], args: Mapping[str, object], extra: Mapping[str, object] | None
+    prepared: Prepared,
+    endpoint: Endpoint[Any, Any],
+    args: Mapping[str, object],
+    extra: Mapping[str, object] | None,
 ) -> None:
     body = endpoint.body
     assert body is not None
     if body.arg is not None:
         value = args.get(body.arg)
     else:
-        value = {p.wire: args[p.name] for p in endpoint.params if p.location == "body" and args.get(p.name) is not None}
+        value = {
+            p.wire: args[p.name]
+            for p in endpoint.params
+            if p.location == "body" and args.get(p.name) is not None
+        }
     if value is None and not extra:
         return
     if body.kind in ("binary", "text"):
         if extra:
-            raise TypeError(f"{endpoint.name} sends a {body.kind} body, which extra_body cannot be merged into")
+            raise TypeError(
+                f"{endpoint.name} sends a {body.kind} body, which extra_body cannot be merged into"
+            )
         if isinstance(value, str):
             prepared.content = value.encode("utf-8")
             prepared.headers["Content-Type"] = body.content_type
@@ -232,25 +258,35 @@ def _fill_body(
                 if one is None:
                     continue
                 if is_file(one):
-                    prepared.files.append((key, upload(one, field=key, declared=body.encoding.get(key))))
+                    prepared.files.append(
+                        (key, upload(one, field=key, declared=body.encoding.get(key)))
+                    )
                 else:
                     prepared.fields.append((key, _form_text(one)))
         for key, item in (extra or {}).items():
-            prepared.fields += [(key, _form_text(one)) for one in (item if isinstance(item, list) else [item])]
+            prepared.fields += [
+                (key, _form_text(one)) for one in (item if isinstance(item, list) else [item])
+            ]
         return
     data = encode(value) if value is not None else {}
     if extra:
         if not isinstance(data, dict):
-            raise TypeError(f"{endpoint.name}'s body is not an object, so extra_body cannot be merged into it")
+            raise TypeError(
+                f"{endpoint.name}'s body is not an object, so extra_body cannot be merged into it"
+            )
         data = {**data, **encode(dict(extra))}
     if body.kind == "form":
         if not isinstance(data, dict):
             raise TypeError(f"{endpoint.name}: a form body must be an object")
-        pairs = [(k, _form_text(one)) for k, v in data.items() if v is not None for one in _listed(v)]
+        pairs = [
+            (k, _form_text(one)) for k, v in data.items() if v is not None for one in _listed(v)
+        ]
         prepared.content = urlencode(pairs).encode("ascii")
     else:
         # allow_nan=False: NaN and Infinity are not JSON, and a server would reject them or read them wrongly.
-        prepared.content = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+        prepared.content = json.dumps(
+            data, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        ).encode()
     prepared.headers["Content-Type"] = body.content_type
 
 
@@ -259,7 +295,10 @@ def _fields_of(value: object, operation: str) -> Mapping[str, Any]:
     if isinstance(value, Mapping):
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.metadata.get("wire", f.name): getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {
+            f.metadata.get("wire", f.name): getattr(value, f.name)
+            for f in dataclasses.fields(value)
+        }
     raise TypeError(f"{operation}: a multipart body must be an object or a model")
 
 
@@ -307,7 +346,9 @@ def _header_text(param: Param, value: object) -> str:
     """A header or cookie parameter's text; one that would end the line or the cookie is refused, not sent."""
     text = _text(encode(value))
     if not text.isascii() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text if c != "\t"):
-        raise ValueError(f"{param.name}: a {param.location} value must be printable ASCII on one line")
+        raise ValueError(
+            f"{param.name}: a {param.location} value must be printable ASCII on one line"
+        )
     if param.location == "cookie" and any(c in text for c in ';,"\\'):
         raise ValueError(f"{param.name}: a cookie value cannot hold ';', ',', '\"' or '\\'")
     return text

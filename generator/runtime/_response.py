@@ -80,7 +80,9 @@ class Budget:
         if self.limit is not None and self.size > self.limit:
             raise self._too_large()
         if self.deadline is not None and self.clock() > self.deadline:
-            raise ApiTimeoutError(f"{_where(self.response)}: the body was still arriving when the call's time ran out")
+            raise ApiTimeoutError(
+                f"{_where(self.response)}: the body was still arriving when the call's time ran out"
+            )
 
     def _too_large(self) -> ResponseTooLargeError:
         return ResponseTooLargeError(
@@ -100,7 +102,11 @@ def read_body(
     """The whole (decoded) body, chunk by chunk within the limit and deadline; the response is closed either way."""
     chunks: list[bytes] = []
     sock = socket_of(response) if deadline is not None else None
-    ticket = WATCHDOG.watch(deadline - clock(), sock) if deadline is not None and sock is not None else None
+    ticket = (
+        WATCHDOG.watch(deadline - clock(), sock)
+        if deadline is not None and sock is not None
+        else None
+    )
     try:
         budget = Budget(response, limit=limit, deadline=deadline, clock=clock)
         for chunk in response.iter_bytes():
@@ -147,7 +153,9 @@ def broken(response: httpx.Response, exc: httpx.TransportError) -> ApiConnection
     """A failure while the caller reads a body the call handed over unread, as this client's own error."""
     if isinstance(exc, httpx.TimeoutException):
         return ApiTimeoutError(f"{_where(response)}: {type(exc).__name__} while reading the body")
-    return ApiConnectionError(f"{_where(response)}: {type(exc).__name__} while reading the body: {exc}")
+    return ApiConnectionError(
+        f"{_where(response)}: {type(exc).__name__} while reading the body: {exc}"
+    )
 
 
 def _where(response: httpx.Response) -> str:
@@ -175,7 +183,13 @@ class LineSplitter:
 
 class _ResponseBase(Generic[R]):
     def __init__(
-        self, response: httpx.Response, *, parser: Parser, needs_body: bool, body: bytes | None, limit: int | None
+        self,
+        response: httpx.Response,
+        *,
+        parser: Parser,
+        needs_body: bool,
+        body: bytes | None,
+        limit: int | None,
     ) -> None:
         self.http_response = response
         self._parser = parser
@@ -357,7 +371,10 @@ class ResponseContextManager(Generic[Resp]):
         return self._response
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self._response is not None:
             self._response.close()
@@ -379,7 +396,10 @@ class AsyncResponseContextManager(Generic[AsyncResp]):
         return self._response
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self._response is not None:
             await self._response.close()
@@ -400,7 +420,9 @@ def to_raw_response_wrapper(method: Callable[P, R]) -> Callable[P, ApiResponse[R
     return wrapped
 
 
-def async_to_raw_response_wrapper(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[AsyncApiResponse[R]]]:
+def async_to_raw_response_wrapper(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[AsyncApiResponse[R]]]:
     @functools.wraps(method)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncApiResponse[R]:
         token = _MODE.set("raw")
@@ -413,7 +435,9 @@ def async_to_raw_response_wrapper(method: Callable[P, Awaitable[R]]) -> Callable
     return wrapped
 
 
-def to_streamed_response_wrapper(method: Callable[P, R]) -> Callable[P, ResponseContextManager[ApiResponse[R]]]:
+def to_streamed_response_wrapper(
+    method: Callable[P, R],
+) -> Callable[P, ResponseContextManager[ApiResponse[R]]]:
     """The method with the same parameters, as a context manager giving the response unread."""
 
     @functools.wraps(method)
@@ -431,7 +455,9 @@ def async_to_streamed_response_wrapper(
     method: Callable[P, Awaitable[R]],
 ) -> Callable[P, AsyncResponseContextManager[AsyncApiResponse[R]]]:
     @functools.wraps(method)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncResponseContextManager[AsyncApiResponse[R]]:
+    def wrapped(
+        *args: P.args, **kwargs: P.kwargs
+    ) -> AsyncResponseContextManager[AsyncApiResponse[R]]:
         async def send() -> AsyncApiResponse[R]:
             response: AsyncApiResponse[R] = _checked(await method(*args, **kwargs))
             return response
@@ -444,5 +470,7 @@ def async_to_streamed_response_wrapper(
 def _checked(value: object) -> Any:
     """The response the sender handed back in place of the method's usual value (the flag asked it to)."""
     if not isinstance(value, _ResponseBase):
-        raise TypeError("with_raw_response and with_streaming_response wrap only the client's own API methods")
+        raise TypeError(
+            "with_raw_response and with_streaming_response wrap only the client's own API methods"
+        )
     return value

@@ -175,7 +175,12 @@ class _WireBytes(bytes):
 # Dates and times as RFC 3339 writes them, plus what real APIs send besides: a space for the `T`, no seconds, no
 # offset (a naive value), `+hhmm`, `+hh`. The digits are ASCII only (`\d` would take any script's digits).
 _HOUR = r"(?:[01][0-9]|2[0-3])"
-_CLOCK = _HOUR + r":[0-5][0-9](?::(?:[0-5][0-9]|60)(?:[.,][0-9]+)?)?(?:[Zz]|[+-]" + _HOUR + r"(?::?[0-5][0-9])?)?"
+_CLOCK = (
+    _HOUR
+    + r":[0-5][0-9](?::(?:[0-5][0-9]|60)(?:[.,][0-9]+)?)?(?:[Zz]|[+-]"
+    + _HOUR
+    + r"(?::?[0-5][0-9])?)?"
+)
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME_TEXT = re.compile(_CLOCK)
 _DATETIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]" + _CLOCK)
@@ -183,8 +188,10 @@ _DATETIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]" + _CLOCK)
 _CLOCK_PARTS = re.compile(
     r"([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2})?)?"
 )
-_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_UTC: Final = datetime.timezone.utc  # noqa: UP017 (datetime.UTC is new in 3.11; packages run on 3.10)
+_UUID_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+_UTC: Final = datetime.timezone.utc  # datetime.UTC is new in 3.11; packages run on 3.10
 # fromisoformat() reads `Z` from Python 3.11 on.
 _ZULU_READ: Final = sys.version_info >= (3, 11)
 
@@ -215,9 +222,13 @@ def _parse_datetime(text: str) -> datetime.datetime:
         raise ValueError(text)
     try:
         value = _WireDateTime.fromisoformat(_iso(text))
-    except ValueError:  # a leap second, or (before 3.11) a fraction of other than 3 or 6 digits, a `,` or `+hh`
+    except (
+        ValueError
+    ):  # a leap second, or (before 3.11) a fraction of other than 3 or 6 digits, a `,` or `+hh`
         hour, minute, second, micro, tz = _clock(text[11:])
-        value = _WireDateTime(int(text[:4]), int(text[5:7]), int(text[8:10]), hour, minute, second, micro, tz)
+        value = _WireDateTime(
+            int(text[:4]), int(text[5:7]), int(text[8:10]), hour, minute, second, micro, tz
+        )
     value._wire = text
     return value
 
@@ -315,7 +326,9 @@ class Model:
         try:
             return _encode_model(self)
         except RecursionError:
-            raise ValueError(f"{type(self).__name__} is nested too deeply or contains itself") from None
+            raise ValueError(
+                f"{type(self).__name__} is nested too deeply or contains itself"
+            ) from None
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -523,7 +536,12 @@ def _models_in(hint: Any, module: str | None, seen: set[Any]) -> list[type]:
         return [hint] if issubclass(hint, Model) else []
     if typing.get_origin(hint) is typing.Literal:
         return []
-    return [model for arg in typing.get_args(hint) if arg is not Ellipsis for model in _models_in(arg, module, seen)]
+    return [
+        model
+        for arg in typing.get_args(hint)
+        if arg is not Ellipsis
+        for model in _models_in(arg, module, seen)
+    ]
 
 
 def _wire(f: dataclasses.Field[Any]) -> str:
@@ -563,7 +581,8 @@ def _plain_init(cls: type) -> bool:
         and params.init
         and cls not in _OWN_INIT  # ...unless the class body wrote one, which @dataclass keeps
         and not hasattr(cls, "__post_init__")
-        and len(fields) == len(cls.__dict__["__dataclass_fields__"])  # no InitVar or ClassVar pseudo-fields
+        and len(fields)
+        == len(cls.__dict__["__dataclass_fields__"])  # no InitVar or ClassVar pseudo-fields
         and all(f.init for f in fields)
         and "__slots__" not in cls.__dict__
         and _from_object(cls, "__new__")
@@ -590,7 +609,12 @@ _OutField = tuple[str, str, bool, Any]
 # field names if they can be read straight from __dict__ (else None); the wire names whose None is sent as null;
 # and each field's wire name.
 _OutPlan = tuple[
-    tuple[_OutField, ...], frozenset[str], tuple[str, ...], tuple[str, ...] | None, frozenset[str], dict[str, str]
+    tuple[_OutField, ...],
+    frozenset[str],
+    tuple[str, ...],
+    tuple[str, ...] | None,
+    frozenset[str],
+    dict[str, str],
 ]
 _OUT: dict[type, _OutPlan] = {}
 
@@ -611,8 +635,13 @@ def _encode_model(obj: Model) -> dict[str, Any]:
             count += (extra is not None) + (nulls is not None)
         # The fields first and in order, then at most the extras and null marks, as __init__ and from_dict leave
         # __dict__: its values line up with the field and wire names.
-        if len(attrs) == count and (tuple(attrs) if count == len(names) else tuple(attrs)[: len(names)]) == names:
-            keep = null_wires if nulls is None else null_wires.union([wire_of[name] for name in nulls])
+        if (
+            len(attrs) == count
+            and (tuple(attrs) if count == len(names) else tuple(attrs)[: len(names)]) == names
+        ):
+            keep = (
+                null_wires if nulls is None else null_wires.union([wire_of[name] for name in nulls])
+            )
             plain = _PLAIN
             result: dict[str, Any]
             if wire_order is names:
@@ -621,7 +650,13 @@ def _encode_model(obj: Model) -> dict[str, Any]:
                 if count != len(names):
                     result.pop(_EXTRA, None)
                     result.pop(_NULLS, None)
-                for name, value in attrs.items() if count == len(names) else zip(names, attrs.values()):  # noqa: B905
+                # zip stops at the last field: the values go on past them (extras, null marks).
+                pairs = (
+                    attrs.items()
+                    if count == len(names)
+                    else zip(names, attrs.values(), strict=False)
+                )
+                for name, value in pairs:
                     if value is None:
                         if name not in keep:
                             del result[name]
@@ -629,7 +664,9 @@ def _encode_model(obj: Model) -> dict[str, Any]:
                         result[name] = _encode(value)
             else:
                 result = {}
-                for wire, value in zip(wire_order, attrs.values()):  # noqa: B905 (values go on past the fields)
+                for wire, value in zip(
+                    wire_order, attrs.values(), strict=False
+                ):  # values go on past the fields
                     if value is None:
                         if wire in keep:
                             result[wire] = None
@@ -688,7 +725,9 @@ def _out_plan(cls: type) -> _OutPlan:
     direct = (
         _from_object(cls, "__getattribute__")
         and _from_object(cls, "__getattr__")
-        and not any(_is_data_descriptor(inspect.getattr_static(cls, name, None)) for name, *_ in fields)
+        and not any(
+            _is_data_descriptor(inspect.getattr_static(cls, name, None)) for name, *_ in fields
+        )
     )
     names = tuple(name for name, *_ in fields)
     wire_order = tuple(wire for _, wire, _, _ in fields)
@@ -1081,7 +1120,8 @@ def _map(key: Any, item: Any, module: str | None) -> _Decoder:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise _mismatch("an object", value)
         if convert_key is None and (
-            convert is _identity or (fast is not _Never and set(map(type, value.values())) == only_fast)
+            convert is _identity
+            or (fast is not _Never and set(map(type, value.values())) == only_fast)
         ):
             return dict(value)
         result: dict[Any, Any] = {}
@@ -1144,7 +1184,9 @@ def _enum(cls: type[enum.Enum]) -> _Decoder:
         by_kind.setdefault(type(member.value), {})[member.value] = member
     if float in by_kind and int not in by_kind:
         by_kind[int] = by_kind[float]  # 2 finds 2.0
-    label = f"{cls.__name__} ({' or '.join(_JSON_NAMES.get(kind, kind.__name__) for kind in by_kind)})"
+    label = (
+        f"{cls.__name__} ({' or '.join(_JSON_NAMES.get(kind, kind.__name__) for kind in by_kind)})"
+    )
     if len(by_kind) == 1:
         ((kind, table),) = by_kind.items()
 
@@ -1239,7 +1281,9 @@ def _label(hint: Any) -> str:
 
 
 # What a model member needs before it is worth decoding: its required wire names and its Literal fields.
-_Shape = tuple[frozenset[str], dict[str, dict[tuple[type, Any], Any]], dict[str, dict[tuple[type, Any], Any]]]
+_Shape = tuple[
+    frozenset[str], dict[str, dict[tuple[type, Any], Any]], dict[str, dict[tuple[type, Any], Any]]
+]
 _SHAPES: dict[type, _Shape] = {}
 
 
@@ -1328,7 +1372,11 @@ def _union(members: tuple[Any, ...], module: str | None) -> _Decoder:
         objects: list[_Candidate] = []  # members other than models that take an object: maps, Any
         for member in flat:
             is_model = isinstance(member, type) and issubclass(member, Model)
-            candidate = (_label(member), _decoder(member, module), _fit_check(member) if is_model else None)
+            candidate = (
+                _label(member),
+                _decoder(member, module),
+                _fit_check(member) if is_model else None,
+            )
             kinds = _kinds(member, module)
             if is_model:
                 models.append(member)

@@ -35,7 +35,8 @@ AS = TypeVar("AS", bound="AsyncStream[Any]")
 @dataclass(frozen=True)
 class Sse:
     """An operation's event stream: the type each event's data decodes to (`str` keeps the text), and the
-    keyword of a boolean argument that asks for the stream when the operation can also answer with JSON."""
+    keyword of a boolean argument that asks for the stream when the operation can also answer with JSON.
+    """
 
     item: Any
     switch: str | None = None
@@ -121,7 +122,10 @@ class _Reader:
         events = [event for event in map(self.decoder.line, lines) if event is not None]
         if events:
             self.waiting_since = self.clock()
-        elif self.event_timeout is not None and self.clock() - self.waiting_since > self.event_timeout:
+        elif (
+            self.event_timeout is not None
+            and self.clock() - self.waiting_since > self.event_timeout
+        ):
             raise ApiTimeoutError(
                 f"{self.response.request.method} {self.response.request.url.path}: "
                 f"no event arrived within {self.event_timeout} s"
@@ -163,7 +167,9 @@ class Stream(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.response = response
-        self._reader = _Reader(response, item=item, done=done, limit=limit, event_timeout=event_timeout, clock=clock)
+        self._reader = _Reader(
+            response, item=item, done=done, limit=limit, event_timeout=event_timeout, clock=clock
+        )
         self._events = self._read()
 
     def _read(self) -> Generator[ServerSentEvent, None, None]:
@@ -210,7 +216,10 @@ class Stream(Generic[T]):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -229,7 +238,9 @@ class AsyncStream(Generic[T]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.response = response
-        self._reader = _Reader(response, item=item, done=done, limit=limit, event_timeout=event_timeout, clock=clock)
+        self._reader = _Reader(
+            response, item=item, done=done, limit=limit, event_timeout=event_timeout, clock=clock
+        )
         self._events = self._read()
 
     async def _read(self) -> AsyncGenerator[ServerSentEvent, None]:
@@ -275,6 +286,9 @@ class AsyncStream(Generic[T]):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()

@@ -1,6 +1,7 @@
 """A deadline the blocking client cannot enforce by itself: httpx bounds each read, not a body's whole arrival, so
 a server sending a byte just before each read timeout could hold a call for many timeouts. One daemon thread
-shuts down the socket of a body still being read when its call's time is up, which ends the read at once."""
+shuts down the socket of a body still being read when its call's time is up, which ends the read at once.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ class Watchdog:
             heapq.heappush(self._due, (time.monotonic() + max(seconds, 0.0), ticket, sock))
             self._live.add(ticket)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="api-client-deadlines", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="api-client-deadlines", daemon=True
+                )
                 self._thread.start()
             self._changed.notify()
         return ticket

@@ -69,7 +69,9 @@ class PaginationError(ApiError):
 class ResponseValidationError(ApiError):
     """A successful response whose body does not match the type the API declared for it."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: bytes, path: str = "") -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: bytes, path: str = ""
+    ) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code

@@ -161,7 +161,6 @@ def test_file_object_and_bytes_are_never_confused_with_form_fields(server: Serve
     assert b'name="purpose"\r\n\r\np' in server.requests[0].body
 
 
-
 def test_a_misspelt_keyword_is_refused_not_dropped(server: Server) -> None:
     """`**options` takes any keyword at run time: one that names no option is an error, as Python's own, sync,
     async and for a paginated method, before anything is sent."""

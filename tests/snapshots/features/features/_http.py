@@ -376,9 +376,7 @@ class AsyncSender(Core):
             return await step
         try:
             return await asyncio.wait_for(step, max(deadline - self._clock(), 0.0))
-        except (
-            asyncio.TimeoutError
-        ):  # noqa: UP041 (not yet the builtin TimeoutError on Python 3.10)
+        except asyncio.TimeoutError:  # not yet the builtin TimeoutError on Python 3.10
             raise ApiTimeoutError(
                 f"{request.method} {request.url.path}: the call's time ran out"
             ) from None

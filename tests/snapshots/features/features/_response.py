@@ -9,14 +9,16 @@ would have returned. No method exists twice.
 
 from __future__ import annotations
 
+import codecs
+import functools
+import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar
-import codecs
-import functools
+
 import httpx
-import json
-import time
+
 from ._watchdog import WATCHDOG, socket_of
 from .errors import ApiConnectionError, ApiTimeoutError, ResponseTooLargeError
 

@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
 import base64
 import os
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
 from .errors import InvalidCredentialError, MissingCredentialError
 
 __all__ = ["ApiKey", "Basic", "Bearer", "Credentials", "Scheme", "Sent"]

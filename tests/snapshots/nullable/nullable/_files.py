@@ -15,13 +15,13 @@ is specific; the type guessed from the file name; the declared type; `applicatio
 
 from __future__ import annotations
 
+import io
+import mimetypes
+import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, Any, TypeAlias
-import io
-import mimetypes
-import os
 
 __all__ = ["FileContent", "FileTypes", "Upload", "is_file", "upload"]
 

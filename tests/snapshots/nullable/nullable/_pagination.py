@@ -11,11 +11,13 @@ the next cursor or link is one already used.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar
+
 import httpx
-import json
+
 from ._serde import encode
 
 __all__ = [

@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypedDict
 import email.utils
-import httpx
 import random
 import re
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import httpx
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",

@@ -11,13 +11,15 @@ must arrive within the call's timeout.
 
 from __future__ import annotations
 
+import codecs
+import json
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-import codecs
+
 import httpx
-import json
-import time
+
 from ._response import Budget, LineSplitter, broken
 from ._serde import DecodeError, decode
 from .errors import ApiTimeoutError, ResponseValidationError

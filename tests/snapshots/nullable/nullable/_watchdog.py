@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import httpx
 import socket
 import threading
 import time
+
+import httpx
 
 __all__ = ["WATCHDOG", "Watchdog", "socket_of"]
 

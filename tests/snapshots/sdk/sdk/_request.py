@@ -4,15 +4,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import quote, urlencode
-import dataclasses
+
 import httpx
-import json
+
 from ._auth import Scheme, Sent
 from ._files import Upload, aiter_chunks, is_file, iter_chunks, upload
 from ._serde import encode
