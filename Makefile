@@ -22,9 +22,9 @@ $(GENERATED): $(STAMP) $(INPUTS)
 
 generate: $(GENERATED)
 
-# The largest corpus specs take minutes each: they run in `make corpus-all`, not here.
+# Two workers, one per core. The largest corpus specs and the exhaustive slow cases run in `make corpus`.
 test: $(STAMP)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n 2
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests
@@ -36,9 +36,11 @@ lint: $(STAMP)
 snapshots: $(STAMP)
 	$(PY) -m tests.snapshots
 
-# Every corpus spec generated into a temporary folder, compiled, imported and round-tripped; a table at the end.
+# Every corpus spec generated into a temporary folder, compiled, imported, its examples round-tripped and
+# `mypy --strict` run on it; a table at the end. Then the tests marked slow (big pages, big specs).
 corpus: $(STAMP)
 	$(PY) -m tests.corpus
+	$(PY) -m pytest -m slow -n 2
 
 corpus-all: $(STAMP)
 	$(PY) -m tests.corpus --all

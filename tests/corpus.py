@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -237,7 +238,12 @@ def _import_and_use(out: Path, package: str, result: Any, attempt: _Attempt) -> 
         if not client_classes:
             return ["the package exports no client class"]
         for cls in client_classes:
-            client = cls(base_url="http://127.0.0.1:9")
+            # Every credential keyword given: a secret must never show in the client's repr.
+            settings = {"base_url", "timeout", "max_retries", "max_response_bytes", "http_client"}
+            secrets = {n: "corpus-secret" for n in inspect.signature(cls).parameters if n not in settings}
+            client = cls(base_url="http://127.0.0.1:9", **secrets)
+            if "corpus-secret" in repr(client):
+                return [f"{cls.__name__}'s repr shows a credential"]
             closer = getattr(client, "close", None)
             if callable(closer):
                 closer()

@@ -19,8 +19,10 @@ from generator.spec.validate import validate_cached
 from .conftest import REPO
 
 
-@pytest.fixture
-def private_cache() -> Path:
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test here starts from an empty cache of its own."""
+    monkeypatch.setenv("OPENAPI_PYGEN_CACHE_DIR", str(tmp_path / "cache"))
     return cache_dir()
 
 
@@ -157,4 +159,4 @@ def test_no_cache_flag_reaches_the_target_and_writes_nothing(private_cache: Path
     assert cli.targets(default)[0].cache is True
     fmt.format_files({"a.py": "x=1\n"}, source="s", cache=target.cache)
     validate_cached(_doc(), enabled=target.cache)
-    assert not any(private_cache.iterdir())
+    assert not private_cache.exists() or not any(private_cache.iterdir())

@@ -1,74 +1,19 @@
-"""Every corpus spec that validates generates a client package that imports and builds (the big ones are slow);
-OpenAI's list operations paginate and its chat completions stream chunk models, against a local server."""
+"""OpenAI's list operations paginate and its chat completions stream chunk models, against a local server.
+(That every corpus spec generates a client that imports and builds is tests/test_corpus.py's.)"""
 
 from __future__ import annotations
 
 import ast
-import importlib
-import inspect
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.config import ad_hoc
-from generator.errors import GeneratorError
-from generator.pipeline import run
 from tests.client_support.generate import CORPUS, SPECS, Generated, deref, generate
 from tests.client_support.server import Recorded, Reply, SpecServer
 
 if not CORPUS.is_dir():
     pytest.skip("../shared/corpus is absent: the corpus tests need it", allow_module_level=True)
-
-SMALL = 500_000
-SPEC_FILES = sorted(p for p in CORPUS.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
-# Keywords every client constructor has; the others are credentials.
-_SETTINGS = {"base_url", "timeout", "max_retries", "max_response_bytes", "http_client"}
-
-
-def _param(path: Path) -> object:
-    marks = [pytest.mark.slow] if path.stat().st_size >= SMALL else []
-    return pytest.param(path, id=path.name, marks=marks)
-
-
-def credentials(cls: type) -> dict[str, str]:
-    return {name: "secret" for name in inspect.signature(cls).parameters if name not in _SETTINGS}
-
-
-@pytest.mark.parametrize("spec", [_param(p) for p in SPEC_FILES])
-def test_corpus_spec_generates_an_importable_client(
-    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> None:
-    if spec.stat().st_size >= SMALL and "slow" not in (request.config.option.markexpr or ""):
-        pytest.skip("a large spec (minutes): selected with -m slow")
-    package = "corpus_" + "".join(c if c.isalnum() else "_" for c in spec.stem).lower()
-    try:
-        result = run(ad_hoc([spec], out=tmp_path, package=package))
-    except GeneratorError as error:
-        if any(d.level == "error" for d in error.diagnostics):
-            pytest.skip(f"the spec does not validate: {error.diagnostics[0].message[:120]}")
-        raise
-    for relative, text in result.files.items():
-        target = tmp_path / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, "utf-8")
-    assert f"{package}/README.md" in result.files
-    monkeypatch.syspath_prepend(str(tmp_path))
-    try:
-        module = importlib.import_module(package)
-        client = importlib.import_module(f"{package}.client")
-        clients = [n for n in module.__all__ if n.endswith("Client")]
-        assert len(clients) == 2
-        for name in clients:
-            cls = getattr(module, name)
-            instance = cls(base_url="https://api.example.com", **credentials(cls))
-            assert repr(instance).startswith(name) and "secret" not in repr(instance)
-        assert set(clients) <= set(client.__all__)
-    finally:
-        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-            del sys.modules[name]
 
 
 # --- OpenAI ------------------------------------------------------------------------------------------------

@@ -29,8 +29,10 @@ def _cases() -> list[object]:
     ]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out beside the repository")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent: the corpus tests need it")
 @pytest.mark.parametrize("spec", _cases())
-def test_corpus_spec(spec: Path, tmp_path: Path) -> None:
+def test_corpus_spec(spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # mypy over every corpus package is `make corpus`'s (tests/test_client_build.py runs it on the fixtures).
+    monkeypatch.setenv("CORPUS_MYPY", os.environ.get("CORPUS_MYPY", "0"))
     outcome = run_worker(spec, tmp_path)
     assert outcome.ok, f"{outcome.result}\n" + "\n".join(outcome.detail)

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from generator.commands import diff
 from generator.cli import main
+from generator.commands import diff
 from generator.config import ad_hoc
 from generator.spec.load import Document, load
 

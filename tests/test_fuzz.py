@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import encode, names
-from generator.models import source as source_module
 from generator.config import ad_hoc, with_flags
 from generator.errors import GeneratorError
+from generator.models import source as source_module
 from generator.pipeline import run
 from tests.adversarial import BASE, audit
 

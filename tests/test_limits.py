@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.spec import load as load_module
 from generator.errors import GeneratorError
+from generator.spec import load as load_module
 from generator.spec.load import MAX_DEPTH, load, parse_json, parse_yaml
 
 ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"

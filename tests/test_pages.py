@@ -9,8 +9,8 @@ import yaml
 
 from generator.cli import main
 from generator.config import ad_hoc, load_targets
-from generator.spec.load import load
 from generator.pipeline import run
+from generator.spec.load import load
 from tests.conftest import REPO
 
 PAGE = REPO / "spec" / "thymia.docs.md"

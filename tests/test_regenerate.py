@@ -75,7 +75,7 @@ def test_an_unchanged_run_touches_nothing_and_stays_light(project: Path) -> None
         """
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    code, elapsed, heavy = done.stdout.split(" ", 2)
+    code, _elapsed, heavy = done.stdout.split(" ", 2)
     assert code == "0"
     assert heavy.strip() == "[]", "an up-to-date run must not import the heavy stages"
     assert "up to date" in done.stderr

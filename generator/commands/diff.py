@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import subprocess
@@ -604,7 +605,7 @@ def _surface_changes(old: dict[str, ClassShape], new: dict[str, ClassShape]) -> 
         more = _pairs(
             [n for n in removed if n not in renames],
             [n for n in added if n not in renames.values()],
-            lambda name: tuple((k, _swapped(m, swap)) for k, m in old[name].signature()),
+            functools.partial(_renamed_signature, old, swap),
             lambda name: new[name].signature(),
         )
         if not more:
@@ -621,6 +622,12 @@ def _surface_changes(old: dict[str, ClassShape], new: dict[str, ClassShape]) -> 
     kept = [(name, name) for name in sorted(old.keys() & new.keys())]
     for before_name, after_name in kept + sorted(renames.items()):
         yield from _class_changes(f"{new[after_name].module}.{after_name}", old[before_name], new[after_name], swap)
+
+
+def _renamed_signature(
+    shapes: dict[str, ClassShape], swap: Callable[[str], str], name: str
+) -> tuple[tuple[str, Member], ...]:
+    return tuple((key, _swapped(member, swap)) for key, member in shapes[name].signature())
 
 
 def _class_changes(where: str, old: ClassShape, new: ClassShape, swap: Callable[[str], str]) -> Iterator[Change]:

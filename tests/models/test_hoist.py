@@ -237,7 +237,7 @@ def test_a_redefined_parent_field_copies_the_parent_in_instead_of_inheriting() -
 
 
 def test_enum_values_of_several_json_types_stay_distinct() -> None:
-    result, mod = module(spec({"Box": {"type": "object", "properties": {"v": {"enum": [1, True, 1.0, "1", None]}}}}))
+    _, mod = module(spec({"Box": {"type": "object", "properties": {"v": {"enum": [1, True, 1.0, "1", None]}}}}))
     for value in (1, True, 1.0, "1", None):
         out = mod.Box.from_dict({"v": value}).to_dict()["v"]
         assert out == value and type(out) is type(value)
