@@ -16,7 +16,7 @@ from generator.spec import validate as validate_module
 from generator.spec.load import Document
 from generator.spec.validate import validate_cached
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 @pytest.fixture(autouse=True)

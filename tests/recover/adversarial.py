@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.docs_page import docs_page, yaml_block
+from tests.recover.docs_page import docs_page, yaml_block
 
 
 def _schemas(schemas: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:

@@ -9,7 +9,7 @@ import yaml
 
 from generator.errors import GeneratorError
 from generator.recover import Recovery, recover
-from tests.docs_page import docs_page, yaml_block
+from tests.recover.docs_page import docs_page, yaml_block
 
 _HEAD = """
 openapi: 3.1.0

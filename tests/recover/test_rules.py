@@ -11,7 +11,7 @@ import yaml
 from generator.errors import GeneratorError
 from generator.recover import recover
 from generator.recover.checks import violations
-from tests.docs_page import CORPUS, docs_page, load_spec, yaml_block
+from tests.recover.docs_page import CORPUS, docs_page, load_spec, yaml_block
 
 
 def _document(version: str, responses: dict[str, Any], **components: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from generator.config import load_targets
-from tests.client_support.generate import (
+from tests.client.support.generate import (
     CORPUS,
     REPO,
     SPECS,
@@ -25,7 +25,7 @@ from tests.client_support.generate import (
     method_of,
     operations,
 )
-from tests.client_support.server import Fault, SpecServer
+from tests.client.support.server import Fault, SpecServer
 
 KEY = "test-key-0123"
 THYMIA_SECRETS = {"APIKeyHeader": KEY}

@@ -23,7 +23,7 @@ from thymia_client import (
 )
 from thymia_client.models import BirthSex, LanguageCode, UserDetails
 
-from tests.client_support.generate import SPECS, generate
+from tests.client.support.generate import SPECS, generate
 
 OK = {"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activityLink": "https://app.example/a"}
 ITEM = {"id": "i1", "name": "one"}

@@ -19,7 +19,7 @@ from generator.commands import diff
 from generator.config import ad_hoc
 from generator.spec.load import Document, load
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "tests" / "specs" / "diff"
 BASE = SPECS / "base.yaml"
 TARGET = ad_hoc((), out=Path("."), package="petstore")

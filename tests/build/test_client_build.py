@@ -24,7 +24,7 @@ from generator.models import generate_models
 from generator.names import operation_name, resource_name
 from generator.pipeline import run
 from generator.spec import load_spec
-from tests.client_support.generate import REPO, SPECS
+from tests.client.support.generate import REPO, SPECS
 
 THYMIA = next(t for t in load_targets(REPO) if t.name == "thymia")
 

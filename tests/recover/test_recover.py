@@ -14,8 +14,8 @@ import yaml
 from generator.errors import GeneratorError
 from generator.recover import recover
 from generator.spec.merge import merge
-from tests.ambiguity import placements, violations, witness_at
-from tests.docs_page import CORPUS, LOADER, ROOT, docs_page, load_spec, normalised, stripped, yaml_block
+from tests.recover.ambiguity import placements, violations, witness_at
+from tests.recover.docs_page import CORPUS, LOADER, ROOT, docs_page, load_spec, normalised, stripped, yaml_block
 
 _RATE: dict[tuple[str, str], str] = {}
 

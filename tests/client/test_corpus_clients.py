@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.client_support.generate import CORPUS, SPECS, Generated, deref, generate
-from tests.client_support.server import Recorded, Reply, SpecServer
+from tests.client.support.generate import CORPUS, SPECS, Generated, deref, generate
+from tests.client.support.server import Recorded, Reply, SpecServer
 
 if not CORPUS.is_dir():
     pytest.skip("../shared/corpus is absent: the corpus tests need it", allow_module_level=True)

@@ -11,7 +11,7 @@ from generator.errors import GeneratorError
 from generator.spec import load as load_module
 from generator.spec.load import MAX_DEPTH, load, parse_json, parse_yaml
 
-ADVERSARIAL = Path(__file__).resolve().parent / "adversarial"
+ADVERSARIAL = Path(__file__).resolve().parents[1] / "adversarial"
 
 
 def refused(parse: object, text: str) -> GeneratorError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tests.ambiguity import Witness, witness_at
-from tests.docs_page import docs_page_yaml, stripped
+from tests.recover.ambiguity import Witness, witness_at
+from tests.recover.docs_page import docs_page_yaml, stripped
 
 
 def _doc(schemas: dict[str, Any]) -> dict[str, Any]:

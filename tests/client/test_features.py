@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from tests.client_support.generate import SPECS, Generated, generate
-from tests.client_support.server import Recorded, Reply, SpecServer
+from tests.client.support.generate import SPECS, Generated, generate
+from tests.client.support.server import Recorded, Reply, SpecServer
 
 ITEMS = [{"id": f"i{n}", "name": f"item {n}"} for n in range(7)]
 KEY = "key-0123"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.recover import example_keys
-from tests.docs_page import _PROSE_KEYS, _block, _scalar, docs_page_yaml, stripped
+from tests.recover.docs_page import _PROSE_KEYS, _block, _scalar, docs_page_yaml, stripped
 
 Path = tuple[Any, ...]  # keys and list indices from the document root
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "tests" / "specs" / "diff" / "base.yaml"
 TIMEOUT = 60.0  # generous: a loaded CI machine regenerates slowly; a passing run takes a few seconds
 

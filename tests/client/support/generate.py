@@ -23,7 +23,7 @@ from generator.render import render
 from generator.spec import load_spec
 from generator.spec.openapi import preferred_media
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CORPUS = REPO.parent / "shared" / "corpus"
 SPECS = REPO / "tests" / "specs"
 _OUT = Path(tempfile.mkdtemp(prefix="client-tests-"))

@@ -15,7 +15,7 @@ import pytest
 
 from generator.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "tests" / "specs" / "diff" / "base.yaml"
 
 
