@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import fail
 from . import engine, hoist, source
 from .source import Field as ModelField
 
@@ -43,6 +44,11 @@ def generate_models(
     data: Mapping[str, Any], *, file: str, overrides: Mapping[str, str] = {}, templates: Path | None = None
 ) -> Models:
     """Run the engine on the whole document with this project's templates."""
+    version = data.get("openapi")
+    if "swagger" in data or not isinstance(version, str) or not version.startswith("3."):
+        # Even in lenient mode: a Swagger 2.0 document's paths and parameters mean something else.
+        where = "#/swagger" if "swagger" in data else "#/openapi"
+        raise fail(file, None, where, "only OpenAPI 3.x documents can be generated, even with --no-validate")
     plan = hoist.plan(data, file=file, overrides=overrides)
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)

@@ -332,3 +332,10 @@ def test_a_field_named_field_does_not_break_the_module() -> None:
     error = mod.Error.from_dict({"field": "name", "errorCode": "E1"})
     assert error.to_dict() == {"field": "name", "errorCode": "E1"}
     assert [f.name for f in dataclasses.fields(mod.Error)] == ["field", "error_code"]
+
+
+def test_a_swagger_2_document_is_refused_even_when_validation_is_off() -> None:
+    swagger = {"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {}, "definitions": {"A": {}}}
+    with pytest.raises(GeneratorError) as caught:
+        models(swagger)
+    assert caught.value.diagnostics[0].pointer == "#/swagger"
