@@ -130,11 +130,22 @@ def test_check_as_a_command(generated: Path) -> None:
     assert done.stdout == "" and "up to date" in done.stderr
 
 
-def test_the_pre_commit_hook_runs_check() -> None:
-    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
-    assert "entry: python -m generator check" in hooks
-    workflow = (ROOT / "docs" / "ci-example.yml").read_text("utf-8")
-    assert "python -m generator check" in workflow
+def test_the_pre_commit_hooks_and_the_ci_example_run_the_installed_tool() -> None:
+    """Another repository adopts them as written: pre-commit installs this one (`language: python`) and runs the
+    console script it declares; nothing depends on this checkout's environment."""
+    import tomllib
+
+    import yaml
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))}
+    assert hooks["openapi-pygen-check"]["entry"].split() == ["openapi-pygen", "check"]
+    for hook in hooks.values():
+        assert hook["language"] == "python" and hook["entry"].split()[0] in scripts
+    workflow = yaml.safe_load((ROOT / "docs" / "ci-example.yml").read_text("utf-8"))
+    steps = [step.get("run", "") for step in workflow["jobs"]["drift"]["steps"]]
+    assert any(run.startswith("python -m pip install") for run in steps)
+    assert "openapi-pygen check --full" in steps
 
 
 def test_an_unchanged_tree_is_answered_from_the_manifest(
