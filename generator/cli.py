@@ -118,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     recover_parser.add_argument("page", type=Path, help="the docs page or YAML file")
     recover_parser.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     _best_guess_option(recover_parser)
+    recover_parser.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="write the document even when it does not validate (its problems are printed as warnings)",
+    )
 
     diff_parser.add_argument("old", help="the old spec: a file, or git:REV:path")
     diff_parser.add_argument("new", help="the new spec: a file, or git:REV:path")
@@ -225,6 +231,12 @@ def _recover(args: argparse.Namespace) -> Report:
     from .write import write_text
 
     doc = load(args.page, best_guess=args.best_guess)
+    # A recovered document is only as good as the validator says: an invalid one is not written as if right.
+    from .spec.validate import validate_cached
+
+    problems = validate_cached(doc)
+    if problems and args.validate:
+        raise GeneratorError([*doc.warnings, *problems])
     if doc.text.lstrip().startswith("{"):
         import yaml  # imported here: only a JSON page needs writing as YAML
 
@@ -235,7 +247,7 @@ def _recover(args: argparse.Namespace) -> Report:
     if args.output is not None:
         write_text(args.output, text)
     report = Report([f"{args.page}: {note}" + (f"; wrote {args.output}" if args.output else "")])
-    report.diagnostics.extend(doc.warnings)
+    report.diagnostics.extend([*doc.warnings, *(replace(p, level="warning") for p in problems)])
     report.output = "" if args.output is not None else text
     return report
 
