@@ -38,11 +38,9 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
-    model_templates = (
-        target.templates / "models" if target.templates and (target.templates / "models").is_dir() else None
-    )
+    warnings += doc.warnings  # each choice a best-guess recovery made, at its page line
     try:
-        models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=model_templates)
+        models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=target.templates)
         package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
     except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
         raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None

@@ -59,3 +59,31 @@ def test_bad_configuration_is_a_usage_error(table: str, tmp_path: Path) -> None:
         load_targets(tmp_path)
     assert caught.value.exit_code == 2
     assert "tool.generator.targets.x" in str(caught.value)
+
+
+def test_a_templates_folder_overrides_package_and_model_templates(tmp_path: Path) -> None:
+    """`templates = "..."`: `package/x.jinja2` and `models/x.jinja2` there replace the built-in ones of that name."""
+    from generator.cli import main
+
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.generator.targets.t]\nspec = "spec.yaml"\npackage = "t_client"\ntemplates = "mine"\n'
+    )
+    builtin = REPO / "templates"
+    (tmp_path / "mine" / "models").mkdir(parents=True)
+    (tmp_path / "mine" / "package").mkdir(parents=True)
+    model = (builtin / "models" / "dataclass.jinja2").read_text()
+    marker = "    # overridden model template\n"
+    head, sep, tail = model.partition("\"_Model\" }}):\n")
+    assert sep, "the built-in dataclass template no longer ends its class line this way"
+    (tmp_path / "mine" / "models" / "dataclass.jinja2").write_text(head + sep + marker + tail)
+    readme = (builtin / "package" / "README.md.jinja2").read_text()
+    (tmp_path / "mine" / "package" / "README.md.jinja2").write_text("Our own words.\n\n" + readme)
+
+    assert main(["generate", "--root", str(tmp_path)]) == 0
+    package = tmp_path / "generated" / "t_client"
+    assert marker.strip() in (package / "models.py").read_text()
+    assert (package / "README.md").read_text().startswith("Our own words.")

@@ -51,3 +51,44 @@ def test_no_validate_writes_it_with_its_problems_as_warnings(
     assert main(["recover", str(page), "-o", str(out), "--no-validate"]) == 0
     assert "warning:" in capsys.readouterr().err
     assert '$ref: "#/components/schemas/Missing"' in out.read_text("utf-8")
+
+
+# `c` can be Pet's property or `a`'s: the flattened lines cannot tell.
+AMBIGUOUS = """# Pets
+
+```yaml
+openapi: 3.0.3
+info:
+title: Pets
+version: "1"
+paths: {}
+components:
+schemas:
+Pet:
+type: object
+properties:
+a:
+type: object
+properties:
+b:
+type: string
+c:
+type: string
+```
+"""
+
+
+def test_generate_refuses_an_ambiguous_page_and_best_guess_prints_each_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page, out = tmp_path / "pets.md", tmp_path / "out"
+    page.write_text(AMBIGUOUS, "utf-8")
+    args = ["generate", "--spec", str(page), "--out", str(out), "--package", "pets"]
+    assert main(args) == 1
+    assert f"{page}:19:" in capsys.readouterr().err
+    assert not out.exists()
+
+    assert main([*args, "--best-guess"]) == 0
+    err = capsys.readouterr().err
+    assert f"{page}:19:" in err and "warning:" in err  # the choice, where it was made
+    assert (out / "pets" / "models.py").is_file()
