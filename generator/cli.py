@@ -10,12 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import config as config_module
-from .commands import diff
-from .commands.check import check
-from .commands.watch import watch
 from .config import Target
 from .errors import EXIT_FAILED, EXIT_USAGE, Diagnostic, GeneratorError, Report
-from .pipeline import generate
+
+# Each handler imports its command when it runs: an up-to-date `generate` answers from hashes alone, and
+# loading the stages it then skips (the model engine, black, the validator) would cost ten times that.
 
 EPILOG = "exit codes: 0 ok, 1 invalid spec / drift / breaking change / failed write, 2 usage"
 
@@ -253,6 +252,8 @@ def _recover(args: argparse.Namespace) -> Report:
 
 
 def _generate(args: argparse.Namespace) -> Report:
+    from .pipeline import generate
+
     report = Report()
     for target in targets(args):
         report.add(generate(target))
@@ -260,6 +261,8 @@ def _generate(args: argparse.Namespace) -> Report:
 
 
 def _check(args: argparse.Namespace) -> Report:
+    from .commands.check import check
+
     report = Report()
     for target in targets(args):
         report.add(check(target, full=args.full, command=_fix_command(args, target)))
@@ -284,6 +287,9 @@ def _fix_command(args: argparse.Namespace, target: Target) -> str:
 
 
 def _watch(args: argparse.Namespace) -> Report:
+    from .commands.watch import watch
+    from .pipeline import generate
+
     def one(target: Target) -> str:
         report = generate(target)
         _print(report.diagnostics)
@@ -294,6 +300,8 @@ def _watch(args: argparse.Namespace) -> Report:
 
 
 def _diff(args: argparse.Namespace) -> Report:
+    from .commands import diff
+
     target = _diff_target(args)
     old, new = diff.read_spec(args.old, root=args.root), diff.read_spec(args.new, root=args.root)
     return diff.report(diff.compare(old, new, target=target), output=args.format, fail_on=args.fail_on)

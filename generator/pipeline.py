@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import fingerprint
-from .build import build
 from .config import Target
 from .errors import Diagnostic, GeneratorError, Report
-from .format import format_files
-from .ir import Package
-from .models import Models, generate_models
-from .render import render, verbatim
-from .spec import Document, load_spec
-from .spec.validate import validate_cached
 from .write import read_manifest, up_to_date, write
+
+if TYPE_CHECKING:
+    from .ir import Package
+    from .models import Models
+    from .spec import Document
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,18 @@ class Result:
 def run(target: Target, *, doc: Document | None = None) -> Result:
     """Everything the target's package should contain, rendered in memory; nothing is written.
     `doc` stands in for the target's spec files (diff reads a spec from git)."""
+    # The stages, in the order the data flows through them; imported here because an up-to-date target
+    # (`generate` below) needs none of them, and they take ten times as long to import as it takes to answer.
+    from .build import build
+    from .format import format_files
+    from .models import generate_models
+    from .render import render, verbatim
+    from .spec import load_spec
+    from .spec.validate import Validation
+
     doc = doc or load_spec(target.specs, best_guess=target.best_guess)
-    problems = validate_cached(doc, enabled=target.cache)
-    if problems and target.validate:
-        raise GeneratorError(problems)
-    warnings = tuple(Diagnostic(p.file, p.line, p.pointer, p.message, level="warning") for p in problems)
+    validation = Validation(doc, enabled=target.cache)  # on the other core, while the models are made
+    warnings: tuple[Diagnostic, ...] = ()
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
@@ -43,10 +49,22 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
         models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=target.templates)
         package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
     except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
+        _validated(validation.result(), target)  # an invalid spec is reported as such, not by what it broke
         raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
+    except Exception:  # these stages may assume a valid spec: an invalid one is reported as invalid first
+        _validated(validation.result(), target)
+        raise
+    warnings = _validated(validation.result(), target) + warnings
     rendered = render(package, target=target)
     files = format_files(rendered, source=doc.file, cache=target.cache, verbatim=verbatim(package, rendered))
     return Result(files, warnings + doc.relocate(package.notes), doc.sha256, doc, models, package)
+
+
+def _validated(problems: list[Diagnostic], target: Target) -> tuple[Diagnostic, ...]:
+    """Validation's problems stop the run, or in lenient mode (`--no-validate`) become its warnings."""
+    if problems and target.validate:
+        raise GeneratorError(problems)
+    return tuple(Diagnostic(p.file, p.line, p.pointer, p.message, level="warning") for p in problems)
 
 
 def generate(target: Target) -> Report:

@@ -10,7 +10,6 @@ left, so the folder holds the old package or the new one, never a mixture and (o
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import functools
@@ -532,6 +531,8 @@ disk = Disk()
 def _libc_renameat2() -> Callable[..., int] | None:
     if sys.platform != "linux":
         return None
+    import ctypes  # only a write needs it, never an up-to-date run
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
@@ -541,13 +542,19 @@ def _libc_renameat2() -> Callable[..., int] | None:
     return function
 
 
+def _errno() -> int:
+    import ctypes
+
+    return ctypes.get_errno()
+
+
 def _renameat2(source: Path, destination: Path, flags: int) -> None:
     """Linux's renameat2; OSError(ENOSYS) where the C library lacks it, EINVAL where the file system does."""
     function = _libc_renameat2()
     if function is None:
         raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS), str(source))
     if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination), flags) != 0:
-        code = ctypes.get_errno()
+        code = _errno()
         raise OSError(code, os.strerror(code), str(source), None, str(destination))
 
 

@@ -15,7 +15,6 @@ from generator.errors import Diagnostic
 from generator.spec import validate as validate_module
 from generator.spec.load import Document
 from generator.spec.validate import validate_cached
-
 from tests.conftest import REPO
 
 

@@ -77,7 +77,7 @@ def test_a_templates_folder_overrides_package_and_model_templates(tmp_path: Path
     (tmp_path / "mine" / "package").mkdir(parents=True)
     model = (builtin / "models" / "dataclass.jinja2").read_text()
     marker = "    # overridden model template\n"
-    head, sep, tail = model.partition("\"_Model\" }}):\n")
+    head, sep, tail = model.partition('"_Model" }}):\n')
     assert sep, "the built-in dataclass template no longer ends its class line this way"
     (tmp_path / "mine" / "models" / "dataclass.jinja2").write_text(head + sep + marker + tail)
     readme = (builtin / "package" / "README.md.jinja2").read_text()

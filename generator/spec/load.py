@@ -327,6 +327,7 @@ class _JsonLines:
         self.lines: dict[str, int] = {}
         self.duplicate = duplicate
         self.found: tuple[int, str] | None = None
+        self._counted = (0, 1)  # (position, its line): the scan only moves forward, so lines are counted once
 
     def run(self) -> dict[str, int]:
         # The text already parsed; a scanner slip only costs precision.
@@ -335,7 +336,10 @@ class _JsonLines:
         return self.lines
 
     def line(self) -> int:
-        return self.text.count("\n", 0, self.pos) + 1
+        position, line = self._counted
+        line += self.text.count("\n", position, self.pos)
+        self._counted = (self.pos, line)
+        return line
 
     def skip(self) -> None:
         match = self._SPACE.match(self.text, self.pos)

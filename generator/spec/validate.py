@@ -183,3 +183,60 @@ def validate_cached(doc: Document, *, enabled: bool = True) -> list[Diagnostic]:
     rows = [[d.file, d.line, d.pointer, d.message, d.level] for d in problems]
     store.put("validate", entry, json.dumps(rows).encode())
     return problems
+
+
+# Below this much spec text, validation takes about as long as starting a process for it.
+BACKGROUND_MIN_CHARS = 4_000
+
+
+class Validation:
+    """`validate_cached(doc)` running in a forked process while the caller goes on with the next stages (it is
+    the longest single step of a cold run, and uses one core); `result()` waits for it. Where a fork is not
+    safe or not worth it (not Linux, one core, a small document), it has run before `result()` is
+    asked. A process that dies or fails answers nothing: `result()` then validates here, so every problem
+    is still reported, located, by this process."""
+
+    def __init__(self, doc: Document, *, enabled: bool = True) -> None:
+        import os
+        import sys
+
+        self._doc, self._enabled = doc, enabled
+        self._problems: list[Diagnostic] | None = None
+        self._process: Any = None
+        if sys.platform != "linux" or (os.cpu_count() or 1) < 2 or len(doc.text) < BACKGROUND_MIN_CHARS:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")  # the child has the document already: nothing is copied
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_into, args=(doc, enabled, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> list[Diagnostic]:
+        if self._problems is None:
+            self._problems = self._collect()
+        return self._problems
+
+    def _collect(self) -> list[Diagnostic]:
+        if self._process is not None:
+            try:
+                rows = self._receive.recv()
+            except (EOFError, OSError):
+                rows = None  # the process died before it answered
+            finally:
+                self._receive.close()
+                self._process.join()
+            if isinstance(rows, list):
+                return [Diagnostic(*row) for row in rows]
+        return validate_cached(self._doc, enabled=self._enabled)
+
+
+def _validate_into(doc: Document, enabled: bool, send: Any) -> None:
+    try:
+        problems = validate_cached(doc, enabled=enabled)
+        send.send([[d.file, d.line, d.pointer, d.message, d.level] for d in problems])
+    except BaseException:
+        send.send(None)
+    finally:
+        send.close()

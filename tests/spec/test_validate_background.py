@@ -1,0 +1,78 @@
+"""Validation runs in a forked process beside the model stage: the same problems as validating inline, a spec
+that is invalid is reported as invalid whatever the later stages make of it, and a validation process that dies
+is never taken for a valid spec."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import generator.models
+import generator.spec.validate as validate_module
+from generator import config
+from generator.errors import GeneratorError
+from generator.pipeline import run
+from generator.spec import load_spec
+from generator.spec.validate import Validation, validate
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="validation forks only on Linux with two cores"
+)
+
+
+def _spec(tmp_path: Path, *, valid: bool) -> Path:
+    """A spec long enough to be validated in the background; invalid: one property's type is not a type."""
+    schemas = "".join(
+        f"    Thing{n}:\n      type: object\n      properties:\n        name{n}: {{type: string}}\n" for n in range(120)
+    )
+    broken = "    Broken:\n      type: object\n      properties:\n        when: {type: text}\n"
+    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n" + schemas
+    path = tmp_path / "spec.yaml"
+    path.write_text(text + ("" if valid else broken), "utf-8")
+    return path
+
+
+def _target(spec: Path, *, validate: bool = True) -> config.Target:
+    target = config.ad_hoc((spec,), out=spec.parent / "out", package="p")
+    return config.with_flags(target, validate=validate, cache=False)
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_the_background_answer_is_the_inline_one(tmp_path: Path, valid: bool) -> None:
+    doc = load_spec((_spec(tmp_path, valid=valid),))
+    assert len(doc.text) >= validate_module.BACKGROUND_MIN_CHARS
+    pending = Validation(doc, enabled=False)
+    assert pending._process is not None  # it did fork
+    assert pending.result() == validate(doc)
+    assert bool(pending.result()) is not valid
+
+
+def test_a_validation_process_that_dies_is_validated_again_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dies(*args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(validate_module, "_validate_into", dies)
+    doc = load_spec((_spec(tmp_path, valid=False),))
+    problems = Validation(doc, enabled=False).result()
+    assert problems and problems == validate(doc)
+
+
+def test_an_invalid_spec_is_reported_as_invalid_when_a_later_stage_fails_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def chokes(*args: object, **kwargs: object) -> None:
+        raise KeyError("a stage that trusted the spec")
+
+    monkeypatch.setattr(generator.models, "generate_models", chokes)
+    spec = _spec(tmp_path, valid=False)
+    with pytest.raises(GeneratorError) as caught:
+        run(_target(spec))
+    assert any("/components/schemas/Broken/properties/when/type" in d.pointer for d in caught.value.diagnostics)
+
+    with pytest.raises(KeyError):  # lenient: the spec's problems are warnings, so the failure is the stage's own
+        run(_target(spec, validate=False))
