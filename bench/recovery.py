@@ -27,8 +27,8 @@ import generator.recover  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
 from generator.recover import recover  # noqa: E402
 from generator.recover.budget import BASE_UNITS, UNITS_PER_BYTE, Budget  # noqa: E402
-from tests.recover.docs_page import CORPUS, LOADER, docs_page, load_spec, normalised, yaml_block  # noqa: E402
 from tests.recover.adversarial import page as adversarial_page  # noqa: E402
+from tests.recover.docs_page import CORPUS, LOADER, docs_page, load_spec, normalised, yaml_block  # noqa: E402
 
 TARGET = 1.0  # seconds per 100 KB
 SEED = "fastapi-template-pr-app.json"
