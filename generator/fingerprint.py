@@ -3,6 +3,7 @@ parsed and no heavy module imported, so an unchanged run can stop early."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -67,30 +68,36 @@ def code() -> str:
     cached or recorded depends on it, so any change to the generator is a new key."""
     sources = sorted(GENERATOR.rglob("*.py"))
     parts = [_files(sources, root=GENERATOR), _files(assets.files(assets.templates()), root=assets.templates())]
-    parts += [f"{name}=={_version(name) or 'missing'}" for name in ENGINES]
+    versions = _versions(ENGINES)
+    parts += [f"{name}=={versions.get(name) or 'missing'}" for name in ENGINES]
     return digest(*parts)
 
 
-def _version(name: str) -> str | None:
-    """An installed distribution's version, from the name of its `.dist-info` folder (`black-24.10.0.dist-info`).
-    It is read on every run, up-to-date ones included, where `importlib.metadata` alone would take longer to
-    import than the run takes; a distribution installed another way is asked of it."""
-    wanted = re.sub(r"[-_.]+", "_", name).lower()
+def _versions(names: Iterable[str]) -> dict[str, str]:
+    """Installed distributions' versions, from the names of their `.dist-info` folders
+    (`black-24.10.0.dist-info`). They are read on every run, up-to-date ones included, where
+    `importlib.metadata` alone would take longer to import than the run takes; a distribution installed
+    another way is asked of it."""
+    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in names}
+    found: dict[str, str] = {}
     for entry in sys.path:
         try:
-            names = os.listdir(entry or ".")
+            folders = [f for f in os.listdir(entry or ".") if f.endswith(".dist-info")]
         except OSError:
             continue
-        for folder in names:
+        for folder in folders:
             stem, _, version = folder.removesuffix(".dist-info").partition("-")
-            if folder.endswith(".dist-info") and re.sub(r"[-_.]+", "_", stem).lower() == wanted:
-                return version
-    from importlib import metadata
+            name = wanted.get(re.sub(r"[-_.]+", "_", stem).lower())
+            if name is not None and name not in found:
+                found[name] = version
+    missing = [name for name in wanted.values() if name not in found]
+    if missing:
+        from importlib import metadata
 
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
+        for name in missing:
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                found[name] = metadata.version(name)
+    return found
 
 
 @dataclass(frozen=True)
