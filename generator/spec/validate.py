@@ -209,9 +209,15 @@ class Validation:
 
         context = multiprocessing.get_context("fork")  # the child has the document already: nothing is copied
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_into, args=(doc, enabled, send), daemon=True)
-        self._process.start()
-        send.close()
+        process = context.Process(target=_validate_into, args=(doc, enabled, send), daemon=True)
+        try:
+            process.start()
+        except (OSError, AssertionError):  # no fork to be had (limits), or this is a daemonic process itself
+            self._receive.close()
+        else:
+            self._process = process
+        finally:
+            send.close()
 
     def result(self) -> list[Diagnostic]:
         if self._problems is None:

@@ -726,7 +726,7 @@ def test_a_user_script_using_every_feature_passes_mypy_strict(tmp_path: Path) ->
     for relative, text in run(ad_hoc([SPECS / "sdk-features.yaml"], out=tmp_path, package="acme")).files.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(text, "utf-8")
-    script = REPO / "tests" / "client_support" / "user_script.py"
+    script = REPO / "tests" / "client" / "support" / "user_script.py"
     (tmp_path / "user_script.py").write_text(script.read_text("utf-8"), "utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "user_script.py"],

@@ -76,3 +76,16 @@ def test_an_invalid_spec_is_reported_as_invalid_when_a_later_stage_fails_on_it(
 
     with pytest.raises(KeyError):  # lenient: the spec's problems are warnings, so the failure is the stage's own
         run(_target(spec, validate=False))
+
+
+def test_where_no_process_can_be_started_it_validates_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.process
+
+    def refused(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    doc = load_spec((_spec(tmp_path, valid=False),))
+    pending = Validation(doc, enabled=False)
+    assert pending._process is None
+    assert pending.result() == validate(doc) and pending.result()
