@@ -38,7 +38,10 @@ class Types:
         cached = self._cache.get(hint)
         if cached is None:
             tree = ast.parse(hint, mode="eval")
-            cached = self._cache[hint] = ast.unparse(_Qualifier(self).visit(tree))
+            try:
+                cached = self._cache[hint] = ast.unparse(_Qualifier(self).visit(tree))
+            except _Unnamed as exc:  # a name the client module would use without importing it
+                raise fail(self.file, None, "#/components/schemas", str(exc)) from None
         return cached
 
     def model(self, hint: str) -> str | None:
@@ -82,6 +85,10 @@ class _Builtins(ast.NodeTransformer):
         return node
 
 
+class _Unnamed(Exception):
+    pass
+
+
 class _Qualifier(ast.NodeTransformer):
     def __init__(self, types: Types) -> None:
         self.types = types
@@ -92,8 +99,9 @@ class _Qualifier(ast.NodeTransformer):
         origin = self.types.models.imports.get(node.id)
         if origin is not None:
             module, _, name = origin.rpartition(".")
-            if module in _MODULES:
-                return ast.Attribute(ast.Name(_MODULES[module], ast.Load()), name, ast.Load())
+            if module not in _MODULES:
+                raise _Unnamed(f"the model engine typed a value as {origin}, which the client cannot name")
+            return ast.Attribute(ast.Name(_MODULES[module], ast.Load()), name, ast.Load())
         return node
 
     def visit_Constant(self, node: ast.Constant) -> ast.expr:

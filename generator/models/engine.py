@@ -14,6 +14,16 @@ from ..errors import GeneratorError, fail
 
 SCHEMAS = "#/components/schemas"
 
+# The formats whose Python type the runtime decodes and encodes back to exactly the text received
+# (runtime/_serde.py: dates, date-times, times and UUIDs keep their wire text; base64 is bytes). Every other
+# format the engine knows is typed as its JSON type: a value is never turned into one that cannot give it back
+# (an IPv6 address re-spelled, a duration of months in days, a decimal through a float, a path normalised).
+EXACT_FORMATS = {
+    "string": {"date", "date-time", "time", "uuid", "uuid1", "uuid2", "uuid3", "uuid4", "uuid5", "byte", "binary"},
+    "integer": {"int32", "int64"},
+    "number": {"float", "double"},
+}
+
 
 def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -> tuple[str, dict[str, Any]]:
     """The module datamodel-code-generator writes for the document's component schemas, with its metadata
@@ -50,6 +60,7 @@ def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -
                     use_field_description=True,
                     strict_nullable=True,
                     emit_model_metadata=metadata_path,
+                    type_mappings=_plain_formats(),
                 )
             metadata = json.loads(metadata_path.read_text("utf-8"))
         except GeneratorError:
@@ -61,6 +72,20 @@ def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -
     if not isinstance(source, str):
         raise fail(file, None, SCHEMAS, "model generation produced more than one module")
     return source, metadata
+
+
+def _plain_formats() -> list[str]:
+    """`type+format=type` for every format of the engine's table outside `EXACT_FORMATS`, read from the engine
+    itself so that a format a newer engine learns is plain until the runtime can carry it."""
+    from datamodel_code_generator.parser.schema_version import get_data_formats
+
+    table = get_data_formats(is_openapi=True)
+    return [
+        f"{kind}+{name}={kind}"
+        for kind in sorted(EXACT_FORMATS)
+        for name in sorted(table.get(kind, {}))
+        if name != "default" and name not in EXACT_FORMATS[kind]
+    ]
 
 
 def _templates(user: Path | None, scratch: Path) -> Path:

@@ -180,3 +180,72 @@ def _literal(text: str, file: str) -> str:
     if not isinstance(value, str):
         raise fail(file, None, _SCHEMAS, "model generation produced an unexpected literal")
     return value
+
+
+def enum_tags(source: str, scanned: Scanned, *, file: str) -> str:
+    """A subclass's tag field (`Literal["a"]`, the discriminator value of its union) spelled with the enum member
+    its base class declares for that value (`Literal[Kind.A]`), default included: the engine writes the plain
+    value, which type checkers reject as an override of the base's enum field. Decoding and encoding see the
+    same wire value either way."""
+    tree = _parse(source, file)
+    lines = source.split("\n")
+    edits: list[tuple[ast.expr, str]] = []  # node → its new source text
+    defined: set[str] = set()  # the enums above this class: a default can only name one of those
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name in scanned.enums:
+            defined.add(node.name)
+        if not (isinstance(node, ast.ClassDef) and node.name in scanned.fields):
+            continue
+        inherited = {
+            f.python_name: f.type_hint for base in _ancestors(node.name, scanned) for f in scanned.fields[base]
+        }
+        for stmt in node.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            member = _enum_member(stmt, inherited.get(stmt.target.id), scanned)
+            if member is None or member.partition(".")[0] not in defined:
+                continue
+            edits.append((stmt.annotation, f"Literal[{member}]"))
+            default = stmt.value
+            if isinstance(default, ast.Call):
+                default = next((k.value for k in default.keywords if k.arg == "default"), None)
+            if isinstance(default, ast.Constant):
+                edits.append((default, member))
+    for expr, text in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
+        if expr.end_lineno != expr.lineno or expr.end_col_offset is None:
+            continue  # the engine writes these on one line; anything else is left as written
+        line = lines[expr.lineno - 1]
+        lines[expr.lineno - 1] = line[: expr.col_offset] + text + line[expr.end_col_offset :]
+    return "\n".join(lines)
+
+
+def _ancestors(name: str, scanned: Scanned) -> list[str]:
+    found: list[str] = []
+    pending = list(scanned.bases.get(name, ()))
+    while pending:
+        base = pending.pop()
+        if base in scanned.fields and base not in found:
+            found.append(base)
+            pending.extend(scanned.bases.get(base, ()))
+    return found
+
+
+def _enum_member(stmt: ast.AnnAssign, inherited: str | None, scanned: Scanned) -> str | None:
+    """`Enum.MEMBER` when the field is `Literal[value]` over an inherited field typed by an enum (or the enum
+    `| None`) that has a member of that value; None otherwise."""
+    annotation = stmt.annotation
+    if inherited is None or not (
+        isinstance(annotation, ast.Subscript)
+        and isinstance(annotation.value, ast.Name)
+        and annotation.value.id == "Literal"
+        and isinstance(annotation.slice, ast.Constant)
+    ):
+        return None
+    enum = inherited.removesuffix(" | None")
+    value = annotation.slice.value
+    members = scanned.enums.get(enum, {})
+    # An enum's values compare across types (`1 == True`): only a member of the literal's own type counts.
+    for wire, member in members.items():
+        if type(wire) is type(value) and wire == value:
+            return f"{enum}.{member}"
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator
@@ -71,6 +72,7 @@ def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
                 message = f"default {message}" if pointer else message
             if pointer is None:
                 pointer = _locate(doc.data, places, raw)
+            pointer, message = _placed(doc.data, raw, pointer, message)
             found.append(_at(doc, pointer, message))
             if len(found) >= MAX_REPORTED:
                 break
@@ -79,6 +81,33 @@ def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
     except Exception as exc:
         found.append(_at(doc, "#", f"the validator failed: {type(exc).__name__}: {exc}"[:500]))
     return sorted(set(found), key=lambda d: (d.line or 0, d.pointer, d.message))
+
+
+_DIALECT = re.compile(r"Unknown JSON Schema dialect: (?P<value>'.*')\Z")
+
+
+def _placed(data: Any, error: Any, pointer: str, message: str) -> tuple[str, str]:
+    """Where and what, for the validator's errors that come without either: one whose instance is the whole
+    document although its path names the object that failed; one whose message is only that object's JSON; a
+    `$schema` dialect it does not know, reported with no location at all."""
+    path = [str(p) for p in getattr(error, "absolute_path", None) or ()]
+    if pointer == "#" and path and resolve(data, join("#", *path)) is not MISSING:
+        pointer = join("#", *path)
+    if message.startswith(("{", "[")):
+        rule = "/".join(str(p) for p in getattr(error, "relative_schema_path", ()) or ())
+        message = "is none of the objects OpenAPI allows here" + (f" (its schema's {rule})" if rule else "")
+    dialect = _DIALECT.match(message)
+    if pointer == "#" and dialect:
+        wanted = ast.literal_eval(dialect["value"])
+        pointer = next(
+            (
+                join(where, "$schema")
+                for where, value in walk(data)
+                if isinstance(value, dict) and value.get("$schema") == wanted
+            ),
+            pointer,
+        )
+    return pointer, message
 
 
 def _deepest(error: Any) -> Any:
