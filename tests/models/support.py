@@ -49,3 +49,17 @@ def module(document: dict[str, Any], **options: Any) -> tuple[Models, ModuleType
 
 def folder_of(mod: ModuleType) -> Path:
     return Path(mod.__file__ or "").parent
+
+
+def mypy_strict(mod: ModuleType) -> str:
+    """`mypy --strict` over a generated models module: "" when clean, else its report."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null", "models.py"],
+        cwd=folder_of(mod),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "" if done.returncode == 0 else done.stdout
