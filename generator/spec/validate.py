@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from .load import Document
 from .pointer import MISSING, join, resolve, walk
 
 SUPPORTED = "OpenAPI 3.0.x and 3.1.x"
+_BACKEND = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
 MAX_REPORTED = 50
 
 
@@ -53,6 +55,11 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
 def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
     # Imported here: the validator is heavy, and only a run that regenerates needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    # Its schema backend would otherwise follow the environment: jsonschema-rs wherever that happens to be
+    # installed, which judges some documents differently (`pattern`s as Unicode-mode ECMA regexes). The same
+    # spec gets the same diagnostics on every machine, from the pinned pure-Python backend.
+    os.environ[_BACKEND] = "jsonschema"
 
     validator_class = OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator
     found: list[Diagnostic] = []
