@@ -39,24 +39,24 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     from .spec.validate import Validation
 
     doc = doc or load_spec(target.specs, best_guess=target.best_guess)
-    validation = Validation(doc, enabled=target.cache)  # on the other core, while the models are made
+    validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted
     warnings: tuple[Diagnostic, ...] = ()
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
     warnings += doc.warnings  # each choice a best-guess recovery made, at its page line
     try:
-        models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=target.templates)
-        package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
-    except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
-        _validated(validation.result(), target)  # an invalid spec is reported as such, not by what it broke
-        raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
-    except Exception:  # these stages may assume a valid spec: an invalid one is reported as invalid first
+        try:
+            models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=target.templates)
+            package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
+        except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
+            raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
+        rendered = render(package, target=target)
+        files = format_files(rendered, source=doc.file, cache=target.cache, verbatim=verbatim(package, rendered))
+    except Exception:  # the stages may assume a valid spec: an invalid one is reported as invalid, not by what broke
         _validated(validation.result(), target)
         raise
     warnings = _validated(validation.result(), target) + warnings
-    rendered = render(package, target=target)
-    files = format_files(rendered, source=doc.file, cache=target.cache, verbatim=verbatim(package, rendered))
     return Result(files, warnings + doc.relocate(package.notes), doc.sha256, doc, models, package)
 
 
