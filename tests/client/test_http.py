@@ -546,9 +546,9 @@ def test_base_url_from_servers_or_required() -> None:
 
     with pytest.raises(ValueError, match="base_url is required"):
         ThymiaClient(api_key=KEY)
-    gen = generate(CORPUS / "oai-uspto.yaml", "client_uspto")
+    gen = generate(SPECS / "features-3.1.yaml", "client_features_servers")
     client = getattr(gen.module, gen.package.client.class_name)()
-    assert client._sender.base_url.startswith("https://")
+    assert client._sender.base_url == "https://features.example.com/api"
 
 
 def test_timeouts_are_finite_by_default_and_settable() -> None:
