@@ -6,6 +6,7 @@ import ast
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -233,9 +234,6 @@ class Validation:
     is still reported, located, by this process."""
 
     def __init__(self, doc: Document, *, enabled: bool = True) -> None:
-        import os
-        import sys
-
         self._doc, self._enabled = doc, enabled
         self._problems: list[Diagnostic] | None = None
         self._process: Any = None
