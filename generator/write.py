@@ -405,6 +405,8 @@ def locked(out: Path, package: str) -> Iterator[None]:
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         handle = _open_lock(path)
+        if handle is None:  # removed by the run that held it, between our open and our look: open it again
+            continue
         try:
             while True:
                 try:
@@ -436,7 +438,8 @@ def locked(out: Path, package: str) -> Iterator[None]:
         os.close(handle)
 
 
-def _open_lock(path: Path) -> int:
+def _open_lock(path: Path) -> int | None:
+    """The lock file, opened and checked; None when the run that held it removed it as we opened it."""
     try:
         handle = disk.open_lock(path)
     except OSError as exc:
@@ -447,6 +450,9 @@ def _open_lock(path: Path) -> int:
         raise
     info = os.fstat(handle)
     problem = None
+    if stat.S_ISREG(info.st_mode) and info.st_nlink == 0:
+        os.close(handle)
+        return None
     if not stat.S_ISREG(info.st_mode):
         problem = "is not a regular file"
     elif info.st_uid != os.geteuid():

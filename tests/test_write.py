@@ -244,3 +244,25 @@ def test_recover_output_on_a_full_disk_is_reported_and_the_old_file_kept(
         write_text(target, "new\n")
     assert _messages(caught.value) == [f"{target}: #: cannot write: no space left on device"]
     assert target.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["recovered.yaml"]
+
+
+def test_a_lock_file_removed_as_it_is_opened_is_opened_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run holding the lock removes its file as it ends; a waiter that opened that file a moment before sees
+    it with no links left. It must open the new one, not refuse it as a file with other hard links."""
+    out = tmp_path / "out"
+    out.mkdir()
+    opened: list[Path] = []
+    real = write_module.disk.open_lock
+
+    def holder_ends_meanwhile(path: Path) -> int:
+        handle = real(path)
+        if not opened:
+            os.unlink(path)  # what the previous holder does on its way out
+        opened.append(path)
+        return handle
+
+    monkeypatch.setattr(write_module.disk, "open_lock", holder_ends_meanwhile)
+    with write_module.locked(out, PACKAGE):
+        assert lock_path(out, PACKAGE).exists()
+    assert len(opened) == 2
+    assert not lock_path(out, PACKAGE).exists()
