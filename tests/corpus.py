@@ -320,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         out = args.keep or Path(tempfile.mkdtemp(prefix="corpus-"))
         print(json.dumps(asdict(check_spec(args.worker, out))))
         return 0
+    if not CORPUS.is_dir():
+        print(f"{CORPUS} is absent: no corpus spec to check", file=sys.stderr)
+        return 0
     chosen = specs(everything=args.all, only=args.only)
     started = time.monotonic()
     outcomes: list[Outcome] = []

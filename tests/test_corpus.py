@@ -36,3 +36,13 @@ def test_corpus_spec(spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("CORPUS_MYPY", os.environ.get("CORPUS_MYPY", "0"))
     outcome = run_worker(spec, tmp_path)
     assert outcome.ok, f"{outcome.result}\n" + "\n".join(outcome.detail)
+
+
+def test_without_the_corpus_the_runner_says_so_and_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tests.corpus
+
+    monkeypatch.setattr(tests.corpus, "CORPUS", tmp_path / "absent")
+    assert tests.corpus.main([]) == 0
+    assert "is absent" in capsys.readouterr().err
