@@ -41,7 +41,7 @@ def watch(
     templates = assets.templates()
     usual = DefaultFilter()  # drops editor swap and backup files
     try:
-        targets, failed = _regenerate(load_targets, [], generate_one, report)
+        targets, failed, seen = _run(load_targets, _initial(load_targets), generate_one, report, pyproject)
         while True:
             specs = _watched(targets)
             folders = _folders(specs, root)
@@ -71,10 +71,20 @@ def watch(
                 recursive=False,  # the folders are listed one by one: a recursive watch of the root would cover .venv
                 stop_event=stop_event,
                 raise_interrupt=True,
+                # A quiet second yields an empty batch: what changed while no watcher was armed (between a run
+                # that failed or was fixed and the watch that follows it) is then found by comparing states.
+                yield_on_timeout=True,
+                rust_timeout=1000,
             ):
-                print(f"changed: {', '.join(sorted({_shown(Path(p)) for _, p in batch}))}", file=sys.stderr)
+                now = _state(specs, pyproject, templates)
+                names = {Path(p) for _, p in batch} or {Path(p) for p in now.keys() ^ seen.keys()} | {
+                    Path(p) for p in now.keys() & seen.keys() if now[p] != seen[p]
+                }
+                if not names:
+                    continue
+                print(f"changed: {', '.join(sorted(_shown(n) for n in names))}", file=sys.stderr)
                 was = failed
-                targets, failed = _regenerate(load_targets, targets, generate_one, report)
+                targets, failed, seen = _run(load_targets, targets, generate_one, report, pyproject)
                 if _watched(targets) != specs or failed != was:
                     break  # other specs, other referenced files, or a run newly failed or fixed: watch anew
             else:
@@ -107,6 +117,44 @@ def _regenerate(
             report(exc.diagnostics)
             print(f"{target.name}: kept the last good output in {target.package_dir}", file=sys.stderr)
     return targets, failed
+
+
+def _initial(load_targets: Callable[[], list[Target]]) -> list[Target]:
+    try:
+        return load_targets()
+    except GeneratorError:
+        return []  # the first run reports it
+
+
+def _run(
+    load_targets: Callable[[], list[Target]],
+    targets: list[Target],
+    generate_one: Callable[[Target], str],
+    report: Callable[[Sequence[Diagnostic]], None],
+    pyproject: Path,
+) -> tuple[list[Target], bool, dict[str, tuple[int, int]]]:
+    """`_regenerate`, and the inputs as they were before it read them: an edit made while it ran, or before the
+    next watch is armed, differs from that state and is caught by the next quiet-second comparison. Files the run
+    newly pulls in are taken as they are after it."""
+    templates = assets.templates()
+    before = _state(_watched(targets), pyproject, templates)
+    targets, failed = _regenerate(load_targets, targets, generate_one, report)
+    after = _state(_watched(targets), pyproject, templates)
+    return targets, failed, {path: before.get(path, state) for path, state in after.items()}
+
+
+def _state(specs: set[Path], pyproject: Path, templates: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file a run reads: the specs and what they reference, the configuration, the
+    templates."""
+    files = [*specs, pyproject, *(p for p in templates.rglob("*") if p.is_file())]
+    state: dict[str, tuple[int, int]] = {}
+    for file in files:
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        state[str(file)] = (info.st_mtime_ns, info.st_size)
+    return state
 
 
 def _watched(targets: list[Target]) -> set[Path]:

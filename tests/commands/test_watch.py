@@ -146,3 +146,38 @@ def test_watch_follows_edits_to_files_the_spec_references(tmp_path: Path) -> Non
         if running.process.poll() is None:
             running.process.send_signal(signal.SIGINT)
             running.process.wait(timeout=TIMEOUT)
+
+
+def test_an_edit_made_while_a_run_is_under_way_is_not_lost(tmp_path: Path) -> None:
+    """The spec changes while a run reads it (or before the next watch is armed): no event reaches a watcher, yet
+    the next quiet second finds the spec changed since the run began, and runs again."""
+    import threading
+
+    from generator.commands.watch import watch
+    from generator.config import ad_hoc
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.0.3\n", "utf-8")
+    target = ad_hoc((spec,), out=tmp_path / "out", package="p")
+    stop = threading.Event()
+    runs: list[str] = []
+
+    def generate_one(_: object) -> str:
+        runs.append(spec.read_text("utf-8"))
+        if len(runs) == 1:
+            spec.write_text("openapi: 3.0.3\n# edited during the first run\n", "utf-8")
+        else:
+            stop.set()
+        return "ran"
+
+    done: list[int] = []
+    thread = threading.Thread(
+        target=lambda: done.append(
+            watch(lambda: [target], root=tmp_path, generate_one=generate_one, report=lambda _: None, stop_event=stop)
+        ),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=TIMEOUT)
+    assert done == [0], "watch never ran again after the edit"
+    assert len(runs) == 2 and "edited during the first run" in runs[1]
