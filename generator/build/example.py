@@ -191,7 +191,12 @@ class _Expressions:
         members = self.models.enums.get(cls)
         if members is not None:
             self.used_models.add(cls)
-            member = members.get(value)
+            try:
+                member = members.get(value)
+            except TypeError:  # a list or an object where the schema wants one of the enum's values
+                member = None
+            if member is None:  # the spec's example is not one of its values: the README shows one that is
+                member = next(iter(members.values()), None)
             return f"{cls}.{member}" if member else f"{cls}({encode.literal(value)})"
         if cls not in self.models.fields or not isinstance(value, dict):
             return self.plain(value, schema if isinstance(schema, dict) else {}, where, depth)

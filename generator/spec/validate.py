@@ -159,11 +159,13 @@ class _Defaults:
     def take(self, instance: Any, expected: Any) -> str | None:
         # Several defaults often share a value ('null'); the one whose schema declares the type the error
         # names is the one that failed, else one without a declared type (a $ref or allOf).
-        for wanted in (lambda t: t == expected, lambda t: t is None, lambda t: True):
-            for pointer, value, kind in self.found:
-                if pointer not in self.used and _same(value, instance) and wanted(kind):
-                    self.used.add(pointer)
-                    return pointer
+        # One default can fail twice (its type, and its nullability): a used one is taken when no other fits.
+        for fresh in (True, False):
+            for wanted in (lambda t: t == expected, lambda t: t is None, lambda t: True):
+                for pointer, value, kind in self.found:
+                    if (pointer not in self.used or not fresh) and _same(value, instance) and wanted(kind):
+                        self.used.add(pointer)
+                        return pointer
         return None
 
 

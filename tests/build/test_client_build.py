@@ -865,3 +865,25 @@ def test_no_operation_tag_or_parameter_name_shadows_the_module(tmp_path: Path) -
     assert done.returncode == 0, done.stderr[-3000:]
     count, wire_ok = done.stdout.split()
     assert int(count) == len(calls) and wire_ok == "True"
+
+
+@pytest.mark.parametrize(
+    "example", [["red", "dark-blue"], {"color": "red"}, "purple"], ids=["list", "object", "unknown"]
+)
+def test_readme_example_with_an_enum_example_that_is_no_member_shows_a_member(tmp_path: Path, example: object) -> None:
+    """A spec whose example for an enum field is not one of its values (PagerDuty gives a list): the README shows a
+    member, and generation goes on."""
+    schemas = {
+        "Color": {"type": "string", "enum": ["dark-blue", "red"]},
+        "Paint": {
+            "type": "object",
+            "required": ["color"],
+            "properties": {"color": {"$ref": "#/components/schemas/Color"}},
+            "example": {"color": example},
+        },
+    }
+    body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Paint"}}}}
+    paths = {"/paint": {"post": {"operationId": "paint", "requestBody": body, "responses": ok()}}}
+    readme = generate(spec_with(paths, components={"schemas": schemas}), tmp_path)["pkg/README.md"]
+    block = re.search(r"```python\n(.*?)```", readme, flags=re.S).group(1)  # type: ignore[union-attr]
+    assert "color=Color.DARK_BLUE" in " ".join(block.split())

@@ -53,3 +53,25 @@ components:
     (problem,) = _problems(tmp_path, text)
     assert problem[:2] == (7, "#/components/schemas/Old/$schema")
     assert "draft-05" in problem[2]
+
+
+def test_a_default_that_fails_twice_is_located_both_times(tmp_path: Path) -> None:
+    """`default: null` on a non-nullable integer: the validator rejects its type and its nullability, and tells
+    where for neither; both are placed at that default."""
+    text = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Page:
+      type: object
+      properties:
+        total:
+          type: integer
+          default: null
+"""
+    problems = _problems(tmp_path, text)
+    assert len(problems) == 2
+    assert {(line, pointer) for line, pointer, _ in problems} == {
+        (11, "#/components/schemas/Page/properties/total/default")
+    }
