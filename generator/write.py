@@ -548,19 +548,15 @@ def _libc_renameat2() -> Callable[..., int] | None:
     return function
 
 
-def _errno() -> int:
-    import ctypes
-
-    return ctypes.get_errno()
-
-
 def _renameat2(source: Path, destination: Path, flags: int) -> None:
     """Linux's renameat2; OSError(ENOSYS) where the C library lacks it, EINVAL where the file system does."""
     function = _libc_renameat2()
     if function is None:
         raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS), str(source))
     if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination), flags) != 0:
-        code = _errno()
+        import ctypes  # loaded already by _libc_renameat2
+
+        code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(source), None, str(destination))
 
 

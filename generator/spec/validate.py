@@ -101,7 +101,7 @@ def _placed(data: Any, error: Any, pointer: str, message: str) -> tuple[str, str
     path = [str(p) for p in getattr(error, "absolute_path", None) or ()]
     if pointer == "#" and path and resolve(data, join("#", *path)) is not MISSING:
         pointer = join("#", *path)
-    if message.startswith(("{", "[")):
+    if _only_json(str(getattr(error, "message", ""))):
         rule = "/".join(str(p) for p in getattr(error, "relative_schema_path", ()) or ())
         message = "is none of the objects OpenAPI allows here" + (f" (its schema's {rule})" if rule else "")
     dialect = _DIALECT.match(message)
@@ -116,6 +116,16 @@ def _placed(data: Any, error: Any, pointer: str, message: str) -> tuple[str, str
             pointer,
         )
     return pointer, message
+
+
+def _only_json(message: str) -> bool:
+    """Whether a message is nothing but an object's JSON (no words: "[] is too short" has some)."""
+    if not message.startswith(("{", "[")):
+        return False
+    try:
+        return isinstance(json.loads(message), (dict, list))
+    except ValueError:
+        return False
 
 
 def _deepest(error: Any) -> Any:

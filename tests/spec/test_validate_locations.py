@@ -27,6 +27,7 @@ def test_an_object_the_validator_dumps_is_located_and_described() -> None:
         instance=data,
         absolute_path=deque(["paths", "/things", "get", "parameters", 0]),
         relative_schema_path=deque(["definitions", "Parameter", "oneOf"]),
+        message='{"name":"id","in":"query"}',
     )
     pointer, message = _placed(data, error, "#", '{"name":"id","in":"query"}')
     assert pointer == "#/paths/~1things/get/parameters/0"
@@ -75,3 +76,18 @@ components:
     assert {(line, pointer) for line, pointer, _ in problems} == {
         (11, "#/components/schemas/Page/properties/total/default")
     }
+
+
+def test_a_message_that_starts_with_the_value_keeps_its_words(tmp_path: Path) -> None:
+    """jsonschema's messages begin with the value ("[] is too short"): only a bare dump is reworded."""
+    text = """openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A:
+      type: object
+      required: []
+"""
+    problems = _problems(tmp_path, text)
+    assert problems and all(message.startswith("[] ") for _, _, message in problems), problems
