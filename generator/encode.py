@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import io
 import math
 import re
+import tokenize
 from typing import Any
 
 # Characters that a reader's editor may hide or reorder (bidi controls) or that change how the line is
@@ -12,8 +15,37 @@ _HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u2
 
 
 def string_literal(text: str) -> str:
-    """A Python string literal that evaluates to exactly `text`."""
-    return repr(text)
+    """A Python string literal that evaluates to exactly `text`, quoted as black quotes it: double quotes
+    unless they take more backslashes (black then has nothing to change, and formats the file in one pass)."""
+    single = repr(text)
+    if single.startswith('"'):
+        return single  # repr's own choice: `text` has a single quote and no double one
+    body = single[1:-1]
+    double = _REQUOTE.sub(_requote, body)
+    return f'"{double}"' if double.count("\\") <= body.count("\\") else single
+
+
+# In repr's single-quoted body: an escaped backslash (kept), an escaped single quote, a bare double quote.
+_REQUOTE = re.compile(r"\\\\|\\'|\"")
+
+
+def _requote(match: re.Match[str]) -> str:
+    token = match.group()
+    return "'" if token == "\\'" else '\\"' if token == '"' else token
+
+
+def expression(tree: ast.AST) -> str:
+    """Python source for an expression tree (a type hint), its strings quoted by `string_literal`."""
+    text = ast.unparse(tree)
+    if "'" not in text and '"' not in text:
+        return text
+    out, last = [], 0
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type == tokenize.STRING and token.string[0] in "'\"":  # no prefix: a str, not bytes
+            start, end = token.start[1], token.end[1]  # one line: ast.unparse writes no line breaks
+            out += [text[last:start], string_literal(ast.literal_eval(token.string))]
+            last = end
+    return "".join(out) + text[last:]
 
 
 def literal(value: Any) -> str:

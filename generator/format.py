@@ -13,6 +13,7 @@ from typing import Any
 from . import fingerprint
 from .cache import Cache
 from .errors import Diagnostic, GeneratorError
+from .layout import prelayout
 
 LINE_LENGTH = 100
 # Below this much unformatted code, forking workers costs more than it saves (black formats ~50 KB/s).
@@ -61,7 +62,10 @@ def format_files(
                 problem = original
             problems.append(_invalid(source, path, problem))
             continue
-        pending[path] = [_Block(b, _block_key(b)) for b in split_blocks(sorted_text, tree)]
+        laid = prelayout(sorted_text, tree)  # black's own splits made ahead: black has far less to do
+        if laid != sorted_text:
+            tree = ast.parse(laid, filename=path)
+        pending[path] = [_Block(b, _block_key(b), sep) for sep, b in split_blocks(laid, tree)]
     if problems:
         raise GeneratorError(problems)
     missing = {b.key: b.text for blocks in pending.values() for b in blocks if not _lookup(store, b)}
@@ -77,7 +81,7 @@ def format_files(
     for block_key, (_, text) in done.items():
         store.put("format", block_key, text.encode("utf-8"))
     for path, blocks in pending.items():
-        result = join_blocks([b.result if b.result is not None else done[b.key][1] for b in blocks])
+        result = join_blocks([(b.sep, b.result if b.result is not None else done[b.key][1]) for b in blocks])
         store.put("format", _file_key(files[path]), result.encode("utf-8"))
         formatted[path] = result
     return {path: formatted[path] for path in files}  # the caller's order, whatever finished first
@@ -127,6 +131,7 @@ def _format_block(text: str) -> tuple[bool, str]:
 class _Block:
     text: str
     key: str
+    sep: str  # what joins it to the block before
     result: str | None = None
 
 
@@ -143,17 +148,23 @@ def _invalid(source: str, path: str, exc: SyntaxError) -> Diagnostic:
     return Diagnostic(source, None, "#", f"generated {where} is not valid Python: {exc.msg}{line}")
 
 
-def split_blocks(text: str, tree: ast.Module | None = None) -> list[str]:
-    """The file cut before each top-level class or function that follows another multi-line one, with nothing
-    but blank lines between them. Black puts exactly two blank lines there whatever surrounds it, so formatting
-    the pieces apart and joining them (`join_blocks`) gives black's bytes for the whole file."""
+def split_blocks(text: str, tree: ast.Module | None = None) -> list[tuple[str, str]]:
+    """The file cut into (separator, block) pieces, at two kinds of place where black's bytes for the whole file
+    are the pieces' bytes joined (`join_blocks`):
+    - before each top-level class or function that follows another multi-line one, with nothing but blank
+      lines between them: black puts exactly two blank lines there whatever surrounds it;
+    - between two top-level assignments on consecutive lines: black keeps them so.
+    Formatting the pieces apart lets an edit reformat only the pieces it touched, and a large file spread
+    across cores."""
     if "\r" in text or "fmt:" in text or "\f" in text:
-        return [text]  # line numbering or black directives that span blocks: format the file whole
+        return [("", text)]  # line numbering or black directives that span blocks: format the file whole
     tree = tree or ast.parse(text)
     lines = text.split("\n")
-    cuts = [0]
-    body = tree.body
-    for previous, node in itertools.pairwise(body):
+    cuts = [(0, "")]
+    for previous, node in itertools.pairwise(tree.body):
+        if _is_assignment(previous) and _is_assignment(node) and node.lineno == (previous.end_lineno or 0) + 1:
+            cuts.append((node.lineno - 1, ""))
+            continue
         if not (_is_definition(previous) and _is_definition(node)):
             continue
         assert isinstance(previous, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
@@ -163,14 +174,18 @@ def split_blocks(text: str, tree: ast.Module | None = None) -> list[str]:
         start = _first_line(node)
         gap = lines[previous.end_lineno : start - 1]
         if all(not line.strip() for line in gap):
-            cuts.append(start - 1)
-    cuts.append(len(lines))
-    blocks = ["\n".join(lines[a:b]).strip("\n") + "\n" for a, b in itertools.pairwise(cuts)]
-    return [b for b in blocks if b.strip()] or [text]
+            cuts.append((start - 1, "\n\n"))
+    ends = [start for start, _ in cuts[1:]] + [len(lines)]
+    pieces = [(sep, "\n".join(lines[a:b]).strip("\n") + "\n") for (a, sep), b in zip(cuts, ends, strict=True)]
+    return [(sep, b) for sep, b in pieces if b.strip()] or [("", text)]
 
 
-def join_blocks(blocks: Sequence[str]) -> str:
-    return "\n\n".join(blocks)
+def join_blocks(pieces: Sequence[tuple[str, str]]) -> str:
+    return "".join(sep + block for sep, block in pieces) if pieces else ""
+
+
+def _is_assignment(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign | ast.AnnAssign)
 
 
 def _is_definition(node: ast.stmt) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import assets, encode
+from . import assets, encode, layout
 from .config import Target
 from .errors import fail
 from .ir import Package
@@ -29,6 +29,7 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=False,
     )
     env.filters["pyrepr"] = encode.string_literal
+    env.filters["docstring"] = layout.docstring  # black's own layout, so black has nothing to redo
     return env
 
 

@@ -166,6 +166,7 @@ def _attempt(spec: Path, out: Path, *, validate: bool) -> _Attempt:
     attempt.problems += _compile_all(out / package)
     if attempt.problems:
         return attempt
+    attempt.problems += _black_whole(out / package)
     models, ir = result.models, result.package
     attempt.models = len(set(models.classes.values())) if models is not None else 0
     if ir is not None:
@@ -224,6 +225,25 @@ def _compile_all(folder: Path) -> list[str]:
             compile(path.read_text("utf-8"), str(path), "exec", dont_inherit=True)
         except SyntaxError as exc:
             problems.append(f"{path.name}:{exc.lineno}: {exc.msg}")
+    return problems
+
+
+def _black_whole(folder: Path) -> list[str]:
+    """Each module as written (formatted block by block, in parallel, from the cache) against one black pass
+    over the whole file, in the pinned version and mode: the two must give the same bytes."""
+    from generator.format import format_source
+
+    problems = []
+    for path in sorted(folder.rglob("*.py")):
+        text = path.read_text("utf-8")
+        whole = format_source(text)
+        if whole != text:
+            ours, black = text.splitlines(), whole.splitlines()
+            line = next(
+                (i for i, (a, b) in enumerate(zip(ours, black, strict=False), 1) if a != b),
+                min(len(ours), len(black)) + 1,
+            )
+            problems.append(f"{path.name}:{line}: black over the whole file changes it (black --check fails)")
     return problems
 
 

@@ -46,3 +46,11 @@ def test_without_the_corpus_the_runner_says_so_and_passes(
     monkeypatch.setattr(tests.corpus, "CORPUS", tmp_path / "absent")
     assert tests.corpus.main([]) == 0
     assert "is absent" in capsys.readouterr().err
+
+
+def test_the_whole_file_black_check_reports_a_module_black_would_change(tmp_path: Path) -> None:
+    from tests.corpus import _black_whole
+
+    (tmp_path / "kept.py").write_text('x = {"a": 1}\n', "utf-8")
+    (tmp_path / "changed.py").write_text("x = {'a': 1}\ny = (\n  1)\n", "utf-8")
+    assert _black_whole(tmp_path) == ["changed.py:1: black over the whole file changes it (black --check fails)"]

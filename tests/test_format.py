@@ -71,7 +71,7 @@ def _corpus() -> dict[str, str]:
 def test_blocks_join_to_black_output_for_the_whole_file() -> None:
     for path, text in _corpus().items():
         blocks = fmt.split_blocks(fmt._sorted_imports(text))
-        joined = fmt.join_blocks([fmt.format_source(b) for b in blocks])
+        joined = fmt.join_blocks([(sep, fmt.format_source(b)) for sep, b in blocks])
         assert joined == _whole(text), path
     assert len(fmt.split_blocks(fmt._sorted_imports(MODULE))) == 4
 
@@ -129,7 +129,7 @@ def test_invalid_code_is_rejected_even_when_the_cache_is_warm() -> None:
 
 def test_files_black_cannot_split_are_formatted_whole() -> None:
     text = "def f():\n    # fmt: off\n    x = [1,2]\n    # fmt: on\n    return x\ndef g():\n    return 1\n"
-    assert fmt.split_blocks(text) == [text]
+    assert fmt.split_blocks(text) == [("", text)]
     assert fmt.format_files({"pkg/a.py": text}, source="s", cache=False)["pkg/a.py"] == _whole(text)
 
 

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Collection
 from typing import Final
 
+from .. import encode
 from ..errors import fail
 from ..models import ModelField, Models
 
@@ -39,7 +40,7 @@ class Types:
         if cached is None:
             tree = ast.parse(hint, mode="eval")
             try:
-                cached = self._cache[hint] = ast.unparse(_Qualifier(self).visit(tree))
+                cached = self._cache[hint] = encode.expression(_Qualifier(self).visit(tree))
             except _Unnamed as exc:  # a name the client module would use without importing it
                 raise fail(self.file, None, "#/components/schemas", str(exc)) from None
         return cached
@@ -61,7 +62,7 @@ class Types:
         if isinstance(tree, ast.BinOp) and isinstance(tree.right, ast.Constant) and tree.right.value is None:
             tree = tree.left
         if isinstance(tree, ast.Subscript) and isinstance(tree.value, ast.Name) and tree.value.id == "list":
-            return ast.unparse(tree.slice)
+            return encode.expression(tree.slice)
         return None
 
     def shadow_safe(self, hint: str, shadowed: Collection[str]) -> str:
@@ -72,7 +73,7 @@ class Types:
         tree = ast.parse(hint, mode="eval")
         if not any(isinstance(n, ast.Name) and n.id in shadowed for n in ast.walk(tree)):
             return hint
-        return ast.unparse(_Builtins(frozenset(shadowed)).visit(tree))
+        return encode.expression(_Builtins(frozenset(shadowed)).visit(tree))
 
 
 class _Builtins(ast.NodeTransformer):

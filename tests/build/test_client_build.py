@@ -396,55 +396,55 @@ URL = {"type": "string", "format": "uri"}
         (
             [("after", "string"), ("limit", "integer")],
             page(next_cursor=STRING),
-            "CursorPager(items=('data',), param='after', next_cursor=('next_cursor',))",
+            'CursorPager(items=("data",), param="after", next_cursor=("next_cursor",))',
             "paginated by cursor (after → next_cursor)",
         ),
         (
             [("starting_after", "string")],
             page(has_more=BOOL),
-            "CursorPager(items=('data',), param='starting_after', has_more=('has_more',), item_cursor='id')",
+            'CursorPager(items=("data",), param="starting_after", has_more=("has_more",), item_cursor="id")',
             "paginated by cursor (starting_after ← last item's id, while has_more)",
         ),
         (
             [("page", "string")],
             page(next_page=STRING, has_more=BOOL),
-            "CursorPager(items=('data',), param='page', next_cursor=('next_page',), has_more=('has_more',))",
+            'CursorPager(items=("data",), param="page", next_cursor=("next_page",), has_more=("has_more",))',
             "paginated by cursor (page → next_page, while has_more)",
         ),
         (
             [("offset", "integer"), ("limit", "integer")],
             page(total=INT),
-            "OffsetPager(items=('data',), offset='offset', limit='limit', total=('total',))",
+            'OffsetPager(items=("data",), offset="offset", limit="limit", total=("total",))',
             "paginated by offset (offset + limit, until total)",
         ),
         (
             [("page", "integer"), ("per_page", "integer")],
             page(total_pages=INT),
-            "PageNumberPager(items=('data',), page='page', size='per_page', total_pages=('total_pages',))",
+            'PageNumberPager(items=("data",), page="page", size="per_page", total_pages=("total_pages",))',
             "paginated by page number (page + per_page)",
         ),
         (
             [("PageSize", "integer"), ("PageToken", "string")],
             page(next_page_uri=STRING),
-            "NextLinkPager(items=('data',), next=('next_page_uri',))",
+            'NextLinkPager(items=("data",), next=("next_page_uri",))',
             "paginated by next link (next_page_uri)",
         ),
         (
             [("limit", "integer")],
             page(links={"type": "object", "properties": {"next": URL}}),
-            "NextLinkPager(items=('data',), next=('links', 'next'))",
+            'NextLinkPager(items=("data",), next=("links", "next"))',
             "paginated by next link (links.next)",
         ),
         (
             [("limit", "integer"), ("offset", "string")],  # Asana: an opaque offset, and the next page's URI
             page(next_page={"type": "object", "properties": {"offset": STRING, "uri": URL}}),
-            "NextLinkPager(items=('data',), next=('next_page', 'uri'))",
+            'NextLinkPager(items=("data",), next=("next_page", "uri"))',
             "paginated by next link (next_page.uri)",
         ),
         (
             [("limit", "integer"), ("offset", "integer")],
             page(next={"type": "string", "description": "URL to the next page"}, total=INT),
-            "NextLinkPager(items=('data',), next=('next',))",
+            'NextLinkPager(items=("data",), next=("next",))',
             "paginated by next link (next)",
         ),
     ],
@@ -499,7 +499,7 @@ def test_declared_pagers_win_and_can_be_switched_off(tmp_path: Path) -> None:
     spec = listing([("after", "string"), ("since", "string")], page(next_cursor=STRING, following=STRING))
     declared = {"listThings": {"type": "cursor", "items": "data", "param": "since", "next_cursor": "following"}}
     assert pager_of(spec, tmp_path, pagination=declared) == (
-        "CursorPager(items=('data',), param='since', next_cursor=('following',))",
+        'CursorPager(items=("data",), param="since", next_cursor=("following",))',
         "paginated by cursor (since → following), as [tool.generator] declares",
     )
     assert pager_of(spec, tmp_path, pagination={"GET /things": False}) is None
@@ -518,11 +518,11 @@ def test_declared_pagers_win_and_can_be_switched_off(tmp_path: Path) -> None:
     [
         (
             {"x-pagination": {"type": "offset", "items": "data", "offset": "skip", "limit": "take"}},
-            "OffsetPager(items=('data',), offset='skip', limit='take')",
+            'OffsetPager(items=("data",), offset="skip", limit="take")',
         ),
         (
             {"x-fern-pagination": {"offset": "$request.skip", "results": "$response.data", "step": "$request.take"}},
-            "OffsetPager(items=('data',), offset='skip', limit='take')",
+            'OffsetPager(items=("data",), offset="skip", limit="take")',
         ),
         (
             {
@@ -532,7 +532,7 @@ def test_declared_pagers_win_and_can_be_switched_off(tmp_path: Path) -> None:
                     "outputs": {"results": "$.data", "nextCursor": "$.data[-1].id"},
                 }
             },
-            "CursorPager(items=('data',), param='skip', item_cursor='id')",
+            'CursorPager(items=("data",), param="skip", item_cursor="id")',
         ),
     ],
 )
@@ -578,7 +578,7 @@ def test_streams_overloads_files_and_downloads_from_the_feature_spec() -> None:
     assert {a.python_name: a.type_hint for a in put.arguments}["body"] == "FileTypes"
     assert found["download_file"].result_hint == "bytes"
     assert found["upload_file"].body is not None
-    assert found["upload_file"].body.encoding == (("'file'", "'image/png'"),)
+    assert found["upload_file"].body.encoding == (('"file"', '"image/png"'),)
 
 
 def ir_of_file(path: Path, **overrides: Any) -> Package:

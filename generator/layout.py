@@ -1,0 +1,221 @@
+"""Rendered text → the same text with its long one-line statements split where black splits them.
+
+Black still formats every file (format.py), so its bytes are the output whatever happens here; this only
+spares it the work it is slowest at. Black takes about twice as long over a module whose long lines it must
+split as over one laid out already: on a large client, seconds. The templates write each statement on one
+line; the statements they write thousands of times are split here the way black splits them:
+
+- a call whose arguments fit on one line below it keeps them together there; otherwise, when there are
+  several, one per line, each followed by a comma;
+- a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma;
+- a `def` line: its parameters, like a call's arguments.
+
+A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
+than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
+not listed above):
+black then splits it itself. The one thing never done is adding a trailing comma where black would not,
+since black keeps such a comma and would explode the brackets around it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+
+LINE_LENGTH = 100
+INDENT = "    "
+
+
+def prelayout(text: str, tree: ast.Module) -> str:
+    """`text` (parsed as `tree`) with each plain over-long one-line statement split as black would split it."""
+    lines = text.split("\n")
+    changed = False
+    for node in _candidates(tree):
+        number = node.lineno - 1
+        line = lines[number]
+        if len(line) <= LINE_LENGTH or not line.isascii() or "\\" in line:
+            continue  # an escape may change length when black picks the quotes; wide text has other widths
+        split = _statement(node, line)
+        if split is not None:
+            lines[number] = "\n".join(split)
+            changed = True
+    return "\n".join(lines) if changed else text
+
+
+def _candidates(tree: ast.Module) -> list[ast.stmt]:
+    """Assignments (annotated ones at module level), `return` statements and `def` lines: the statements the
+    templates repeat."""
+    found: list[ast.stmt] = []
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return | ast.Assign) or (isinstance(node, ast.AnnAssign) and node.col_offset == 0):
+            found.append(node)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.append(node)
+            stack.extend(node.body)
+        elif isinstance(node, ast.ClassDef):
+            stack.extend(node.body)
+        elif isinstance(node, ast.If):
+            stack.extend(node.body + node.orelse)
+    return found
+
+
+def _statement(node: ast.stmt, line: str) -> list[str] | None:
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return _def(node, line, indent)
+    if node.end_lineno != node.lineno:
+        return None  # already spread over several lines
+    if not isinstance(node, ast.Return | ast.Assign | ast.AnnAssign):
+        return None
+    value = node.value
+    if isinstance(value, ast.Await):
+        value = value.value  # `return await call(...)`: the call is split as after `return`
+    if not isinstance(value, ast.Call):
+        return None
+    if value.end_col_offset != len(line.rstrip()) or line.rstrip() != line:
+        return None  # something follows the call: a comment, or a second statement
+    head = line[: value.col_offset]
+    return _expression(value, line, head, indent, "")
+
+
+def _expression(node: ast.expr, line: str, head: str, indent: str, tail: str) -> list[str] | None:
+    """`head` + the expression + `tail`, starting a line at `indent`, split black's way if too long."""
+    flat = head + _source(node, line) + tail
+    if len(flat) <= LINE_LENGTH:
+        return [flat]
+    if isinstance(node, ast.Call) and not node.keywords and not node.args:
+        return None
+    if isinstance(node, ast.Call):
+        opening = head + _source(node.func, line) + "("
+        arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
+        items = [_argument(a) for a in arguments]
+        if any(item is None for item in items):
+            return None
+        inner = indent + INDENT
+        hugged = inner + ", ".join(i[1] + _source(i[0], line) for i in items if i is not None)
+        if len(opening) > LINE_LENGTH or len(indent + ")" + tail) > LINE_LENGTH:
+            return None
+        if len(hugged) <= LINE_LENGTH:
+            return [opening, hugged, indent + ")" + tail]
+        if len(items) == 1:
+            return None  # no comma to split at: black splits inside the argument, adding none
+        return _exploded(opening, items, line, indent, ")" + tail)
+    if isinstance(node, ast.Tuple | ast.List | ast.Dict):
+        return _collection(node, line, head, indent, tail)
+    return None
+
+
+def _collection(node: ast.Tuple | ast.List | ast.Dict, line: str, head: str, indent: str, tail: str) -> list[str]:
+    """A literal with a comma in it, one item per line; anything else stays as it is, for black."""
+    text = _source(node, line)
+    opening, closing = text[0], text[-1]
+    if opening not in "([{" or len(head + opening) > LINE_LENGTH:
+        return [head + text + tail]
+    if isinstance(node, ast.Dict):
+        if len(node.keys) < 2 or any(k is None for k in node.keys):
+            return [head + text + tail]  # one entry has no comma to split at; `**` is left to black
+        items = [(v, _source(k, line) + ": ") for k, v in zip(node.keys, node.values, strict=True) if k is not None]
+    else:
+        if not node.elts or any(isinstance(e, ast.Starred) for e in node.elts):
+            return [head + text + tail]
+        if len(node.elts) == 1 and not isinstance(node, ast.Tuple):
+            return [head + text + tail]
+        items = [(e, "") for e in node.elts]
+    return _exploded(head + opening, items, line, indent, closing + tail) or [head + text + tail]
+
+
+def _exploded(
+    opening: str, items: Sequence[tuple[ast.expr, str] | None], line: str, indent: str, closing: str
+) -> list[str] | None:
+    inner = indent + INDENT
+    out = [opening]
+    for item in items:
+        if item is None:
+            return None
+        node, prefix = item
+        lines = _expression(node, line, inner + prefix, inner, ",")
+        out += lines if lines is not None else [inner + prefix + _source(node, line) + ","]
+    return [*out, indent + closing]
+
+
+def _argument(node: ast.expr | ast.keyword) -> tuple[ast.expr, str] | None:
+    if isinstance(node, ast.keyword):
+        return None if node.arg is None else (node.value, node.arg + "=")
+    return None if isinstance(node, ast.Starred) else (node, "")
+
+
+def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, line: str, indent: str) -> list[str] | None:
+    """A `def` line whose parameters are plain (`self`, `*`, `name: hint = default`, `**name: hint`)."""
+    args = node.args
+    if node.decorator_list and node.decorator_list[-1].end_lineno == node.lineno:
+        return None
+    if args.posonlyargs or args.vararg or args.defaults or not args.args:
+        return None
+    if node.returns is None or node.returns.end_lineno != node.lineno:
+        return None
+    opening = f"{indent}{'async ' if isinstance(node, ast.AsyncFunctionDef) else ''}def {node.name}("
+    if not line.startswith(opening):
+        return None
+    parameters: list[str] = [
+        a.arg if a.annotation is None else f"{a.arg}: {_source(a.annotation, line)}" for a in args.args
+    ]
+    if args.kwonlyargs:
+        parameters.append("*")
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if arg.annotation is None:
+            return None
+        text = f"{arg.arg}: {_source(arg.annotation, line)}"
+        parameters.append(text if default is None else f"{text} = {_source(default, line)}")
+    if args.kwarg is not None:
+        if args.kwarg.annotation is None:
+            return None
+        parameters.append(f"**{args.kwarg.arg}: {_source(args.kwarg.annotation, line)}")
+    flat = opening + ", ".join(parameters) + ")"
+    if not line.startswith(flat + " -> "):
+        return None  # spaced or written otherwise than black writes it: black's to split
+    tail = line[len(flat) - 1 :]
+    if len(indent + tail) > LINE_LENGTH:
+        return None
+    inner = indent + INDENT
+    hugged = inner + ", ".join(parameters)
+    if len(hugged) <= LINE_LENGTH:
+        return [opening, hugged, indent + tail]
+    return [opening, *(inner + p + "," for p in parameters), indent + tail]
+
+
+def _source(node: ast.AST, line: str) -> str:
+    return line[node.col_offset : node.end_col_offset]  # type: ignore[attr-defined]
+
+
+def docstring(body: str, indent: int) -> str:
+    """A docstring literal as black leaves it, from `body` (encode.docstring's, unindented) at `indent`
+    columns: lines after the first indented and stripped on the right, a space between the text and a quote
+    that would touch the closing quotes, and those on a line of their own when the last line would be too
+    long with them (the space is then not needed)."""
+    prefix = " " * indent
+    lines = body.split("\n")
+    rest = lines[1:]
+    if _CONTINUED.search(body):  # black leaves such a docstring as written (indenting it would change it)
+        return '"""' + "\n".join([lines[0], *(prefix + line if line else "" for line in rest)]) + '"""'
+    margin = min((len(line) - len(line.lstrip(" ")) for line in rest if line.strip()), default=0)
+    text = "\n".join([lines[0].strip(), *(prefix + line[margin:].rstrip() if line.strip() else "" for line in rest)])
+    if rest and not rest[-1].strip():
+        text += prefix  # black keeps a blank last line as the indentation of the closing quotes
+    if text.startswith('"'):
+        text = " " + text
+    padded = text + " " if text.endswith('"') or _odd_backslashes(text) else text
+    last = padded.split("\n")[-1]
+    if rest and len(last) + 3 > LINE_LENGTH and not _odd_backslashes(text):
+        return f'"""{text}\n{prefix}"""'
+    return f'"""{padded}"""'
+
+
+# A backslash before the end of a line, as black looks for it.
+_CONTINUED = re.compile(r"\\\s*\n")
+
+
+def _odd_backslashes(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1

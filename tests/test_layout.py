@@ -1,0 +1,119 @@
+"""Black's layout made ahead (generator/layout.py, encode.string_literal): black must have nothing left to
+change, and the bytes must be those black writes from the one-line form."""
+
+from __future__ import annotations
+
+import ast
+import random
+
+import pytest
+
+from generator import encode
+from generator.format import format_source
+from generator.layout import docstring, prelayout
+
+NAMES = ["a", "owner", "installation_id", "per_page", "x" * 30, "repository_full_name_with_owner"]
+
+
+def _value(rng: random.Random, depth: int = 0) -> str:
+    kind = rng.choice(["str", "name", "tuple", "dict", "call"] if depth < 3 else ["str", "name"])
+    if kind == "str":
+        return encode.string_literal(rng.choice([*NAMES, "it's", 'say "hi"', "/repos/{owner}"]))
+    if kind == "name":
+        return rng.choice(NAMES)
+    items = [_value(rng, depth + 1) for _ in range(rng.randint(0, 5))]
+    if kind == "tuple":
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if kind == "dict":
+        return "{" + ", ".join(f"{encode.string_literal(str(i))}: {v}" for i, v in enumerate(items)) + "}"
+    keywords = [f"{name}={_value(rng, depth + 1)}" for name in rng.sample(NAMES, rng.randint(0, 4))]
+    return f"{rng.choice(['Param', 'Endpoint', 'to_raw_response_wrapper'])}({', '.join(items + keywords)})"
+
+
+def _statement(rng: random.Random) -> str:
+    shape = rng.choice(["assign", "annotated", "return", "def"])
+    if shape == "assign":
+        return f"X_{rng.choice(NAMES).upper()} = {_value(rng)}\n"
+    if shape == "annotated":
+        fields = ", ".join(f"{name}={_value(rng, 1)}" for name in rng.sample(NAMES, rng.randint(1, 6)))
+        return f"X_{rng.choice(NAMES).upper()}: Endpoint[A, None] = Endpoint({fields})\n"
+    params = ", ".join(f"{n}: int | None = None" for n in rng.sample(NAMES, rng.randint(0, 5)))
+    params = f"self, *, {params}, **options: Unpack[RequestOptions]" if params else "self, **options: int"
+    body = f"return await self._sender.call(CONSTANT, {_value(rng)}, options)"
+    if shape == "return":
+        return f"class A:\n    async def f(self) -> None:\n        {body}\n"
+    returns = "SyncPage[_models.Item, list[_models.Item]]"
+    return f"class A:\n    def {rng.choice(NAMES)}({params}) -> {returns}:\n        pass\n"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_split_statements_are_what_black_writes_from_one_line(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(150):
+        flat = _statement(rng)
+        laid = prelayout(flat, ast.parse(flat))
+        assert ast.dump(ast.parse(laid)) == ast.dump(ast.parse(flat))
+        assert format_source(laid) == format_source(flat), flat
+
+
+PLAIN = [
+    'X: Endpoint[A, None] = Endpoint(name="repos.get", method="GET", path=("/repos/", "owner", "/", "repo", ""), '
+    'params=(Param("owner", "owner", "path"), Param("repo", "repo", "path")), responses={"200": ("json", A)})\n',
+    'X: Endpoint[A, None] = Endpoint(name="meta.root", method="GET", path=("/",), responses={"200": ("json", A)})\n',
+    "class A:\n    def list_for_repo(self, *, owner: str, repo: str, per_page: int | None = None, "
+    "page: int | None = None, **options: Unpack[RequestOptions]) -> SyncPage[_models.Issue, list[_models.Issue]]:\n"
+    '        return self._sender.paginate(X, {"owner": owner, "repo": repo, "per_page": per_page, "page": page}, '
+    "options)\n",
+    "class A:\n    def __init__(self, owner: A) -> None:\n"
+    "        self.oauth_authorizations_list_grants = to_raw_response_wrapper(owner.oauth_authorizations_list_grants)\n",
+]
+
+
+@pytest.mark.parametrize("flat", PLAIN)
+def test_the_statements_the_templates_repeat_are_split_exactly_as_black_splits_them(flat: str) -> None:
+    assert max(len(line) for line in flat.splitlines()) > 100
+    laid = prelayout(flat, ast.parse(flat))
+    assert laid == format_source(flat)  # black, given this, has nothing to do: one pass instead of two
+
+
+def test_a_statement_it_cannot_be_sure_of_stays_on_one_line() -> None:
+    flat = "X = f(a, b)  # " + "c" * 100 + "\n"
+    assert prelayout(flat, ast.parse(flat)) == flat
+    escaped = "X = f(" + ", ".join([encode.string_literal("a\\b")] * 12) + ")\n"
+    assert prelayout(escaped, ast.parse(escaped)) == escaped
+
+
+def _jinja_indented(body: str, indent: int) -> str:
+    lines = body.split("\n")
+    return lines[0] + "".join("\n" + (" " * indent + line if line else line) for line in lines[1:])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_docstrings_are_what_black_writes_from_the_template(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["alpha", '"quoted"', "x" * 60, "  indented", "\\", "end.", '"', "", "\n", "\n\n", "   ", "\\\n", "'"]
+    for _ in range(300):
+        body = encode.docstring(" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))))
+        if not body:
+            continue
+        for indent, wrap in ((8, "class A:\n    def f(self) -> None:\n        {}\n"), (4, "class A:\n    {}\n")):
+            ours = wrap.format(docstring(body, indent))
+            assert format_source(ours) == ours
+            assert format_source(wrap.format('"""' + _jinja_indented(body, indent) + '"""')) == ours
+
+
+def test_string_literals_are_quoted_as_black_quotes_them() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab'\"\\\n é\x00") for _ in range(rng.randint(0, 8)))
+        literal = encode.string_literal(text)
+        assert ast.literal_eval(literal) == text
+        assert format_source(f"x = {literal}\n") == f"x = {literal}\n"
+    assert encode.string_literal("a") == '"a"'
+    assert encode.string_literal("it's") == '"it\'s"'
+    assert encode.string_literal('say "hi"') == "'say \"hi\"'"
+
+
+def test_type_hints_quote_their_strings_like_black() -> None:
+    tree = ast.parse("typing.Literal['a', 'it\\'s'] | None", mode="eval")
+    assert encode.expression(tree) == 'typing.Literal["a", "it\'s"] | None'
