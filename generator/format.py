@@ -62,10 +62,9 @@ def format_files(
                 problem = original
             problems.append(_invalid(source, path, problem))
             continue
-        laid = prelayout(sorted_text, tree)  # black's own splits made ahead: black has far less to do
-        if laid != sorted_text:
-            tree = ast.parse(laid, filename=path)
-        pending[path] = [_Block(b, _block_key(b), sep) for sep, b in split_blocks(laid, tree)]
+        laid = prelayout(sorted_text.split("\n"), tree)  # black's own splits made ahead: far less left to do
+        pending[path] = [_Block(b, _block_key(b), sep) for sep, b in split_blocks(sorted_text, tree, lines=laid)]
+        del tree  # a large module's tree takes more memory than everything else here
     if problems:
         raise GeneratorError(problems)
     missing = {b.key: b.text for blocks in pending.values() for b in blocks if not _lookup(store, b)}
@@ -148,18 +147,18 @@ def _invalid(source: str, path: str, exc: SyntaxError) -> Diagnostic:
     return Diagnostic(source, None, "#", f"generated {where} is not valid Python: {exc.msg}{line}")
 
 
-def split_blocks(text: str, tree: ast.Module | None = None) -> list[tuple[str, str]]:
+def split_blocks(text: str, tree: ast.Module | None = None, *, lines: list[str] | None = None) -> list[tuple[str, str]]:
     """The file cut into (separator, block) pieces, at two kinds of place where black's bytes for the whole file
     are the pieces' bytes joined (`join_blocks`):
     - before each top-level class or function that follows another multi-line one, with nothing but blank
       lines between them: black puts exactly two blank lines there whatever surrounds it;
     - between two top-level assignments on consecutive lines: black keeps them so.
     Formatting the pieces apart lets an edit reformat only the pieces it touched, and a large file spread
-    across cores."""
+    across cores. `lines`, one item per line of `text` (prelayout's), gives the pieces' text instead."""
     if "\r" in text or "fmt:" in text or "\f" in text:
         return [("", text)]  # line numbering or black directives that span blocks: format the file whole
     tree = tree or ast.parse(text)
-    lines = text.split("\n")
+    lines = lines if lines is not None else text.split("\n")
     cuts = [(0, "")]
     for previous, node in itertools.pairwise(tree.body):
         if _is_assignment(previous) and _is_assignment(node) and node.lineno == (previous.end_lineno or 0) + 1:

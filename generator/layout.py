@@ -27,10 +27,11 @@ LINE_LENGTH = 100
 INDENT = "    "
 
 
-def prelayout(text: str, tree: ast.Module) -> str:
-    """`text` (parsed as `tree`) with each plain over-long one-line statement split as black would split it."""
-    lines = text.split("\n")
-    changed = False
+def prelayout(lines: list[str], tree: ast.Module) -> list[str]:
+    """The module's `lines` (parsed as `tree`) with each plain over-long one-line statement split as black would
+    split it; one item per line given, so that line numbers in `tree` still index it (an item may hold several
+    lines now)."""
+    lines = list(lines)
     for node in _candidates(tree):
         number = node.lineno - 1
         line = lines[number]
@@ -39,8 +40,7 @@ def prelayout(text: str, tree: ast.Module) -> str:
         split = _statement(node, line)
         if split is not None:
             lines[number] = "\n".join(split)
-            changed = True
-    return "\n".join(lines) if changed else text
+    return lines
 
 
 def _candidates(tree: ast.Module) -> list[ast.stmt]:

@@ -403,7 +403,7 @@ class _Hoister:
         """References to a schema that moved (an inline one someone referenced, a renamed component) follow it."""
         if not self.moved:
             return
-        table = sorted(self.moved.items(), key=lambda item: -len(item[0]))
+        table = dict(self.moved)
         for _, value in pointer.walk(self.doc, prune=openapi.is_extension):
             if isinstance(value, dict) and pointer.is_local(value.get("$ref")):
                 value["$ref"] = _swap(pointer.canonical(value["$ref"]), table)
@@ -515,8 +515,12 @@ def _tuple(schema: dict[str, Any]) -> None:
     schema["items"] = {"anyOf": members} if len(members) > 1 else members[0] if members else {}
 
 
-def _swap(ref: str, table: list[tuple[str, str]]) -> str:
-    for old, new in table:
-        if ref == old or ref.startswith(old + "/"):
-            return new + ref[len(old) :]
+def _swap(ref: str, table: dict[str, str]) -> str:
+    """`ref` with the longest moved pointer it equals or lies under replaced by where that went."""
+    end = len(ref)
+    while end > 0:
+        new = table.get(ref[:end])
+        if new is not None:
+            return new + ref[end:]
+        end = ref.rfind("/", 0, end)
     return ref
