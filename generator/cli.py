@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -48,11 +49,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     return report.exit_code
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own, given the terminal's width directly: argparse asks shutil for it, and building the parser
+    makes dozens of formatters, so every run, up-to-date ones included, would import shutil (with bz2 and lzma)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, width if width is not None else _columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size() gives it: $COLUMNS, else standard output's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Generate a typed Python client package from an OpenAPI document.",
         epilog=EPILOG,
+        formatter_class=_HelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # One entry per command; a new command is one more `_command(...)` call and a handler below.
@@ -146,7 +170,9 @@ def _command(
     summary: str,
     description: str,
 ) -> argparse.ArgumentParser:
-    parser = commands.add_parser(name, help=summary, description=description, epilog=EPILOG)
+    parser = commands.add_parser(
+        name, help=summary, description=description, epilog=EPILOG, formatter_class=_HelpFormatter
+    )
     parser.set_defaults(handler=handler)
     return parser
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import keyword
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,6 +62,8 @@ def load_targets(root: Path) -> tuple[Target, ...]:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return ()
+    import tomllib  # imported here: a run given --spec reads no configuration, and an up-to-date run is short
+
     try:
         table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("generator", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

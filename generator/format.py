@@ -13,7 +13,7 @@ from typing import Any
 from . import fingerprint
 from .cache import Cache
 from .errors import Diagnostic, GeneratorError
-from .layout import prelayout
+from .layout import prelayout, settled
 
 LINE_LENGTH = 100
 # Below this much unformatted code, forking workers costs more than it saves (black formats ~50 KB/s).
@@ -27,9 +27,12 @@ def format_files(
     cache: bool = True,
     jobs: int | None = None,
     verbatim: frozenset[str] = frozenset(),
+    laid_out: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Format every Python file; a file that is not valid Python stops the run before anything is written.
     `verbatim` files are in the house style already (the runtime modules: a test holds them to it).
+    `laid_out` files come from templates that write black's layout (the built-in client module): their
+    blocks black would leave as they are (layout.settled) are not given to black at all.
 
     Black is slow (tens of KB a second) and formats each top-level class or function the same wherever it
     stands, so a file is formatted as separate top-level blocks, each remembered in the cache by its text:
@@ -63,11 +66,19 @@ def format_files(
             problems.append(_invalid(source, path, problem))
             continue
         laid = prelayout(sorted_text.split("\n"), tree)  # black's own splits made ahead: far less left to do
-        pending[path] = [_Block(b, _block_key(b), sep) for sep, b in split_blocks(sorted_text, tree, lines=laid)]
+        fits = settled(laid, tree) if path in laid_out else [False] * len(laid)
+        pending[path] = []
+        for start, end, sep in _cuts(sorted_text, tree, laid):
+            block = _Block(_piece(laid, start, end), "", sep)
+            if start and all(fits[start:end]):  # black would leave it as it is (the imports always go to black)
+                block.result = block.text
+            else:
+                block.key = _block_key(block.text)
+            pending[path].append(block)
         del tree  # a large module's tree takes more memory than everything else here
     if problems:
         raise GeneratorError(problems)
-    missing = {b.key: b.text for blocks in pending.values() for b in blocks if not _lookup(store, b)}
+    missing = {b.key: b.text for bs in pending.values() for b in bs if b.result is None and not _lookup(store, b)}
     done = _format_all(missing, jobs=jobs)
     failed = [
         Diagnostic(source, None, "#", f"generated {path} cannot be formatted by black: {done[b.key][1]}")
@@ -155,10 +166,15 @@ def split_blocks(text: str, tree: ast.Module | None = None, *, lines: list[str] 
     - between two top-level assignments on consecutive lines: black keeps them so.
     Formatting the pieces apart lets an edit reformat only the pieces it touched, and a large file spread
     across cores. `lines`, one item per line of `text` (prelayout's), gives the pieces' text instead."""
-    if "\r" in text or "fmt:" in text or "\f" in text:
-        return [("", text)]  # line numbering or black directives that span blocks: format the file whole
-    tree = tree or ast.parse(text)
     lines = lines if lines is not None else text.split("\n")
+    return [(sep, _piece(lines, start, end)) for start, end, sep in _cuts(text, tree, lines)]
+
+
+def _cuts(text: str, tree: ast.Module | None, lines: list[str]) -> list[tuple[int, int, str]]:
+    """split_blocks' pieces as (first line index, index past the last, separator)."""
+    if "\r" in text or "fmt:" in text or "\f" in text:
+        return [(0, len(lines), "")]  # line numbering or black directives that span blocks: format it whole
+    tree = tree or ast.parse(text)
     cuts = [(0, "")]
     for previous, node in itertools.pairwise(tree.body):
         if _is_assignment(previous) and _is_assignment(node) and node.lineno == (previous.end_lineno or 0) + 1:
@@ -175,8 +191,12 @@ def split_blocks(text: str, tree: ast.Module | None = None, *, lines: list[str] 
         if all(not line.strip() for line in gap):
             cuts.append((start - 1, "\n\n"))
     ends = [start for start, _ in cuts[1:]] + [len(lines)]
-    pieces = [(sep, "\n".join(lines[a:b]).strip("\n") + "\n") for (a, sep), b in zip(cuts, ends, strict=True)]
-    return [(sep, b) for sep, b in pieces if b.strip()] or [("", text)]
+    pieces = [(a, b, sep) for (a, sep), b in zip(cuts, ends, strict=True) if any(x.strip() for x in lines[a:b])]
+    return pieces or [(0, len(lines), "")]
+
+
+def _piece(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start:end]).strip("\n") + "\n"
 
 
 def join_blocks(pieces: Sequence[tuple[str, str]]) -> str:

@@ -219,3 +219,56 @@ _CONTINUED = re.compile(r"\\\s*\n")
 
 def _odd_backslashes(text: str) -> bool:
     return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def settled(lines: list[str], tree: ast.Module) -> list[bool]:
+    """For each item of prelayout's `lines`: whether black would leave it as it is, as far as can be told
+    without black. A docstring of a module, class or method (written by `docstring`) is; any other line is
+    when it is ASCII and fits, which in a module written by the built-in client templates means black has
+    nothing left to split, and blank lines are where and as many as black puts them. The rest of black's rules
+    (quotes, spacing) those templates and the encoder follow; the test suite holds every corpus output to a
+    full black pass."""
+    fits = [all(len(part) <= LINE_LENGTH for part in line.split("\n")) and line.isascii() for line in lines]
+    scopes: list[ast.stmt] = list(tree.body)
+    while scopes:
+        node = scopes.pop()
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        first = node.body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            for number in range(first.lineno - 1, first.end_lineno or first.lineno):
+                fits[number] = True  # black never splits a docstring's lines, whatever their length
+        if isinstance(node, ast.ClassDef):
+            scopes.extend(node.body)
+    _blank_lines_settled(lines, fits)
+    return fits
+
+
+def _blank_lines_settled(lines: list[str], fits: list[bool]) -> None:
+    """Marks as unsettled each run of blank lines black would change (more than two; other than two between a
+    top-level class or function and what is next to it; more than one inside a class or function), and each
+    method that follows a statement with no blank line between."""
+    index = 0
+    while index < len(lines):
+        if lines[index].strip():
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and not lines[end].strip():
+            end += 1
+        before = lines[index - 1].split("\n")[-1] if index else ""
+        after = lines[end].split("\n")[0] if end < len(lines) else ""
+        run = end - index
+        if after and not after[0].isspace():  # a top-level statement follows
+            definition = after.startswith(("class ", "def ", "async def ", "@")) or before[:1].isspace()
+            wrong = run != 2 if definition and index else run > 2
+        else:
+            wrong = run > 1
+        if wrong:
+            fits[index:end] = [False] * run
+        index = end
+    for index in range(1, len(lines)):
+        line, before = lines[index].split("\n")[0], lines[index - 1].split("\n")[-1].strip()
+        method = line[:1].isspace() and line.lstrip().startswith(("def ", "async def ", "@"))
+        if method and before and not before.startswith("@") and not before.endswith((":", ": ...")):
+            fits[index] = False  # black puts a blank line before a method that follows a statement

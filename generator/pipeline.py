@@ -34,7 +34,7 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     from .build import build
     from .format import format_files
     from .models import generate_models
-    from .render import render, verbatim
+    from .render import laid_out, render, verbatim
     from .spec import load_spec
     from .spec.validate import Validation
 
@@ -52,7 +52,13 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
         except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
             raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
         rendered = render(package, target=target)
-        files = format_files(rendered, source=doc.file, cache=target.cache, verbatim=verbatim(package, rendered))
+        files = format_files(
+            rendered,
+            source=doc.file,
+            cache=target.cache,
+            verbatim=verbatim(package, rendered),
+            laid_out=laid_out(package, target),
+        )
     except Exception:  # the stages may assume a valid spec: an invalid one is reported as invalid, not by what broke
         _validated(validation.result(), target)
         raise

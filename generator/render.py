@@ -44,6 +44,15 @@ def verbatim(package: Package, files: dict[str, str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def laid_out(package: Package, target: Target) -> frozenset[str]:
+    """The files written in black's layout (see layout.py): the client module, unless a user's template
+    replaced it or its macros."""
+    mine = target.templates
+    if mine is not None and any((mine / name).exists() for name in ("package/client.py.jinja2", "macros")):
+        return frozenset()
+    return frozenset({f"{package.name}/client.py"})
+
+
 def render(package: Package, *, target: Target) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the output folder."""
     env = environment(target.templates)

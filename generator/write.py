@@ -16,8 +16,6 @@ import functools
 import hashlib
 import json
 import os
-import secrets
-import shutil
 import stat
 import sys
 import time
@@ -347,7 +345,7 @@ def _swap(out: Path, package: str, staging: Path) -> Path | None:
         if exc.errno not in _UNSUPPORTED:
             raise
     # Without an atomic exchange there is an instant with no package; the next run's recovery puts the old one back.
-    backup = out / f".{package}.previous-{secrets.token_hex(4)}"
+    backup = out / f".{package}.previous-{_token()}"
     disk.rename(live, backup)
     try:
         disk.rename(staging, live)
@@ -493,6 +491,8 @@ class Disk:
         os.link(source, destination, follow_symlinks=False)
 
     def copy(self, source: Path, destination: Path) -> None:
+        import shutil  # with rmtree below, the one use: an up-to-date run never imports it (nor bz2, lzma)
+
         shutil.copy2(source, destination, follow_symlinks=False)
 
     def chmod(self, path: Path, mode: int) -> None:
@@ -522,6 +522,8 @@ class Disk:
         os.unlink(path)
 
     def rmtree(self, path: Path) -> None:
+        import shutil
+
         shutil.rmtree(path)
 
     def open_lock(self, path: Path) -> int:
@@ -562,7 +564,7 @@ def _renameat2(source: Path, destination: Path, flags: int) -> None:
 
 def _atomic_file(path: Path, data: bytes, *, prefix: str) -> None:
     """`path` replaced by a file holding `data` in one rename; a replaced file's mode is kept."""
-    temporary = path.parent / f"{prefix}{secrets.token_hex(4)}"
+    temporary = path.parent / f"{prefix}{_token()}"
     try:
         disk.create(temporary, data, mode=_mode(path))
         disk.replace(temporary, path)
@@ -590,7 +592,7 @@ def _discard(folder: Path) -> None:
 
 def _new_folder(parent: Path, prefix: str) -> Path:
     while True:
-        folder = parent / f"{prefix}{secrets.token_hex(4)}"
+        folder = parent / f"{prefix}{_token()}"
         try:
             disk.mkdir(folder)
             return folder
@@ -755,3 +757,8 @@ def _failure(exc: OSError, *, out: Path, package: str) -> GeneratorError:
     elif parts and parts[0] in (lock_path(out, package).name, journal_path(out, package).name):
         shown = out
     return fail(str(shown), None, "", f"cannot write: {_reason(exc)}")
+
+
+def _token() -> str:
+    """Eight random hex digits for a temporary name (what secrets.token_hex(4) gives, without its imports)."""
+    return os.urandom(4).hex()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import ast
 import random
+from pathlib import Path
 
 import pytest
 
 from generator import encode
 from generator.format import format_source
 from generator.layout import docstring, prelayout
+from tests.conftest import REPO
+from tests.corpus import CORPUS
 
 NAMES = ["a", "owner", "installation_id", "per_page", "x" * 30, "repository_full_name_with_owner"]
 
@@ -117,3 +120,43 @@ def test_string_literals_are_quoted_as_black_quotes_them() -> None:
 def test_type_hints_quote_their_strings_like_black() -> None:
     tree = ast.parse("typing.Literal['a', 'it\\'s'] | None", mode="eval")
     assert encode.expression(tree) == 'typing.Literal["a", "it\'s"] | None'
+
+
+def _rendered(spec: Path) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """The spec's package as rendered, before formatting, with its verbatim and laid-out files."""
+    from generator.build import build
+    from generator.config import ad_hoc
+    from generator.models import generate_models
+    from generator.render import laid_out, render, verbatim
+    from generator.spec import load_spec
+
+    target = ad_hoc([spec], out=Path("unused"), package="pkg")
+    doc = load_spec([spec])
+    models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=target.templates)
+    package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
+    files = render(package, target=target)
+    return files, verbatim(package, files), laid_out(package, target)
+
+
+def _specs() -> list[Path]:
+    found = sorted((REPO / "tests" / "specs").glob("*.yaml"))
+    if CORPUS.is_dir():  # the big ones are `make corpus`'s, where every output goes through black whole
+        found += [p for p in sorted(CORPUS.iterdir()) if p.suffix in (".yaml", ".json") and p.stat().st_size < 500_000]
+    return found
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda p: p.name)
+def test_the_fast_path_gives_the_bytes_of_a_full_black_pass(spec: Path) -> None:
+    """Layout made ahead, blocks black would leave as they are kept without black, the rest through black
+    block by block: the same bytes as black over each whole rendered module."""
+    from generator.errors import GeneratorError
+    from generator.format import _sorted_imports, format_files
+
+    try:
+        files, verbatim, laid_out = _rendered(spec)
+    except GeneratorError:
+        pytest.skip("refused before rendering (unsupported or invalid): nothing to format")
+    fast = format_files(files, source=str(spec), cache=False, verbatim=verbatim, laid_out=laid_out)
+    for path, text in files.items():
+        if path.endswith(".py") and path not in verbatim:
+            assert fast[path] == format_source(_sorted_imports(text)), path
