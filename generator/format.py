@@ -13,9 +13,8 @@ from typing import Any
 from . import fingerprint
 from .cache import Cache
 from .errors import Diagnostic, GeneratorError
-from .layout import prelayout, settled
+from .layout import LINE_LENGTH, prelayout, settled
 
-LINE_LENGTH = 100
 # Below this much unformatted code, forking workers costs more than it saves (black formats ~50 KB/s).
 PARALLEL_MIN_BYTES = 60_000
 

@@ -8,7 +8,8 @@ line; the statements they write thousands of times are split here the way black 
 - a call whose arguments fit on one line below it keeps them together there; otherwise, when there are
   several, one per line, each followed by a comma;
 - a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma;
-- a `def` line: its parameters, like a call's arguments.
+- a `def` line: its parameters, like a call's arguments;
+- an assignment whose call does not fit after its target: the call inside parentheses, on lines of its own.
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
 than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
@@ -23,7 +24,7 @@ import ast
 import re
 from collections.abc import Sequence
 
-LINE_LENGTH = 100
+LINE_LENGTH = 100  # black's, as format.py runs it
 INDENT = "    "
 
 
@@ -78,6 +79,13 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
     if value.end_col_offset != len(line.rstrip()) or line.rstrip() != line:
         return None  # something follows the call: a comment, or a second statement
     head = line[: value.col_offset]
+    if isinstance(node, ast.Assign) and len(head + _source(value.func, line) + "(") > LINE_LENGTH:
+        # The call's name does not fit after the target: black wraps the value in parentheses of its own.
+        if not head.endswith(" = ") or any(c in head for c in "([{") or len(head + "(") > LINE_LENGTH:
+            return None
+        inner = indent + INDENT
+        body = _expression(value, line, inner, inner, "")
+        return None if body is None else [head + "(", *body, indent + ")"]
     return _expression(value, line, head, indent, "")
 
 
@@ -176,14 +184,31 @@ def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, line: str, indent: str) -
     flat = opening + ", ".join(parameters) + ")"
     if not line.startswith(flat + " -> "):
         return None  # spaced or written otherwise than black writes it: black's to split
-    tail = line[len(flat) - 1 :]
-    if len(indent + tail) > LINE_LENGTH:
+    tail = _returns(node.returns, line, indent, line[len(flat) - 1 :])
+    if tail is None:
         return None
     inner = indent + INDENT
     hugged = inner + ", ".join(parameters)
     if len(hugged) <= LINE_LENGTH:
-        return [opening, hugged, indent + tail]
-    return [opening, *(inner + p + "," for p in parameters), indent + tail]
+        return [opening, hugged, *tail]
+    return [opening, *(inner + p + "," for p in parameters), *tail]
+
+
+def _returns(returns: ast.expr, line: str, indent: str, tail: str) -> list[str] | None:
+    """The `) -> hint:` line after the parameters; a subscripted hint too long for it has its brackets' contents
+    on a line of their own, when they fit there."""
+    if len(indent + tail) <= LINE_LENGTH:
+        return [indent + tail]
+    if not isinstance(returns, ast.Subscript) or returns.value.end_lineno != returns.lineno:
+        return None
+    hint, name = _source(returns, line), _source(returns.value, line)
+    if not tail.startswith(f") -> {hint}:") or not hint.startswith(name + "[") or not hint.endswith("]"):
+        return None
+    contents, after = hint[len(name) + 1 : -1], tail[len(f") -> {hint}") :]
+    first, middle = f"{indent}) -> {name}[", indent + INDENT + contents
+    if len(first) > LINE_LENGTH or len(middle) > LINE_LENGTH or len(indent + "]" + after) > LINE_LENGTH:
+        return None
+    return [first, middle, indent + "]" + after]
 
 
 def _source(node: ast.AST, line: str) -> str:
@@ -229,6 +254,7 @@ def settled(lines: list[str], tree: ast.Module) -> list[bool]:
     (quotes, spacing) those templates and the encoder follow; the test suite holds every corpus output to a
     full black pass."""
     fits = [all(len(part) <= LINE_LENGTH for part in line.split("\n")) and line.isascii() for line in lines]
+    docstrings: set[int] = set()
     scopes: list[ast.stmt] = list(tree.body)
     while scopes:
         node = scopes.pop()
@@ -236,21 +262,22 @@ def settled(lines: list[str], tree: ast.Module) -> list[bool]:
             continue
         first = node.body[0]
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-            for number in range(first.lineno - 1, first.end_lineno or first.lineno):
-                fits[number] = True  # black never splits a docstring's lines, whatever their length
+            docstrings.update(range(first.lineno - 1, first.end_lineno or first.lineno))
         if isinstance(node, ast.ClassDef):
             scopes.extend(node.body)
-    _blank_lines_settled(lines, fits)
+    _blank_lines_settled(lines, fits, docstrings)
+    for number in docstrings:
+        fits[number] = True  # black never splits a docstring's lines, nor counts its blank ones
     return fits
 
 
-def _blank_lines_settled(lines: list[str], fits: list[bool]) -> None:
+def _blank_lines_settled(lines: list[str], fits: list[bool], docstrings: set[int]) -> None:
     """Marks as unsettled each run of blank lines black would change (more than two; other than two between a
     top-level class or function and what is next to it; more than one inside a class or function), and each
     method that follows a statement with no blank line between."""
     index = 0
     while index < len(lines):
-        if lines[index].strip():
+        if lines[index].strip() or index in docstrings:
             index += 1
             continue
         end = index

@@ -45,12 +45,15 @@ def verbatim(package: Package, files: dict[str, str]) -> frozenset[str]:
 
 
 def laid_out(package: Package, target: Target) -> frozenset[str]:
-    """The files written in black's layout (see layout.py): the client module, unless a user's template
-    replaced it or its macros."""
+    """The files written in black's layout (see layout.py): the client and models modules, each unless a
+    user's template replaced one that writes it."""
     mine = target.templates
-    if mine is not None and any((mine / name).exists() for name in ("package/client.py.jinja2", "macros")):
-        return frozenset()
-    return frozenset({f"{package.name}/client.py"})
+    found = set()
+    if mine is None or not any((mine / name).exists() for name in ("package/client.py.jinja2", "macros")):
+        found.add(f"{package.name}/client.py")
+    if mine is None or not any((mine / name).exists() for name in ("package/models.py.jinja2", "models")):
+        found.add(f"{package.name}/models.py")
+    return frozenset(found)
 
 
 def render(package: Package, *, target: Target) -> dict[str, str]:

@@ -34,7 +34,11 @@ def _value(rng: random.Random, depth: int = 0) -> str:
 
 
 def _statement(rng: random.Random) -> str:
-    shape = rng.choice(["assign", "annotated", "return", "def"])
+    shape = rng.choice(["assign", "annotated", "return", "def", "attribute"])
+    if shape == "attribute":  # a target so long that the call's name no longer fits after it
+        name = "_".join(rng.sample(NAMES, rng.randint(1, 4)))
+        value = rng.choice([_value(rng), f"to_raw_response_wrapper(owner.{name})", f"wrapper(owner.{name}, {name})"])
+        return f"class A:\n    def f(self) -> None:\n        self.{name} = {value}\n"
     if shape == "assign":
         return f"X_{rng.choice(NAMES).upper()} = {_value(rng)}\n"
     if shape == "annotated":
@@ -45,7 +49,7 @@ def _statement(rng: random.Random) -> str:
     body = f"return await self._sender.call(CONSTANT, {_value(rng)}, options)"
     if shape == "return":
         return f"class A:\n    async def f(self) -> None:\n        {body}\n"
-    returns = "SyncPage[_models.Item, list[_models.Item]]"
+    returns = rng.choice(["SyncPage[_models.Item, list[_models.Item]]", f"SyncPage[_models.{'Item' * 9}, list[int]]"])
     return f"class A:\n    def {rng.choice(NAMES)}({params}) -> {returns}:\n        pass\n"
 
 

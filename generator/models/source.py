@@ -11,7 +11,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any
 
-from .. import encode
+from .. import encode, layout
 from ..errors import fail
 
 _HEADER = re.compile(r"\A(?:#[^\n]*\n)+\n*")
@@ -162,7 +162,12 @@ def reencode(source: str, *, file: str) -> str:
             end = starts[tok.end[0] - 1] + tok.end[1]
             value = _literal(tok.string, file)
             standalone = previous in (token.NEWLINE, token.INDENT, token.DEDENT, token.NL)
-            text = '"""' + encode.docstring(value) + '"""' if standalone else encode.string_literal(value)
+            if previous == token.INDENT:  # the first statement of a class: its docstring, laid out as black does
+                text = layout.docstring(encode.docstring(value), tok.start[1])
+            elif standalone:  # a field's docstring: black leaves such a string as it is
+                text = '"""' + encode.docstring(value) + '"""'
+            else:
+                text = encode.string_literal(value)
             pieces.append(source[position:begin])
             pieces.append(text)
             position = end
