@@ -1,4 +1,9 @@
-"""{path: text} → {path: text} formatted by black (pinned, fixed mode, in-process), each file parsed first."""
+"""{path: text} → {path: text} in black's format (pinned, fixed mode, in-process), each file parsed first.
+
+The client and models modules arrive nearly in black's layout (layout.py splits their long statements as black
+would; the encoder quotes and the templates space as black does): their blocks that black would leave as they
+are skip it, and black formats the rest. Either way the bytes are black's: the test suite runs black over every
+rendered module of the corpus and the snapshots and compares."""
 
 from __future__ import annotations
 
@@ -30,8 +35,8 @@ def format_files(
 ) -> dict[str, str]:
     """Format every Python file; a file that is not valid Python stops the run before anything is written.
     `verbatim` files are in the house style already (the runtime modules: a test holds them to it).
-    `laid_out` files come from templates that write black's layout (the built-in client module): their
-    blocks black would leave as they are (layout.settled) are not given to black at all.
+    `laid_out` files come from templates that write black's layout (the built-in client and models modules):
+    their blocks black would leave as they are (layout.settled) are not given to black at all.
 
     Black is slow (tens of KB a second) and formats each top-level class or function the same wherever it
     stands, so a file is formatted as separate top-level blocks, each remembered in the cache by its text:
