@@ -1,21 +1,24 @@
-"""Rendered text → the same text with its long one-line statements split where black splits them.
+"""Rendered text → the same text in black's layout, as far as that can be done without black; and which of its
+lines black would leave as they are.
 
-Black still formats every file (format.py), so its bytes are the output whatever happens here; this only
-spares it the work it is slowest at. Black takes about twice as long over a module whose long lines it must
-split as over one laid out already: on a large client, seconds. The templates write each statement on one
-line; the statements they write thousands of times are split here the way black splits them:
+Black takes about a second a megabyte even over text it leaves as it is, and twice that over text it changes
+(it formats again whatever its first pass changed). The templates write each statement on one line; the
+statements they write thousands of times are split here the way black splits them:
 
 - a call whose arguments fit on one line below it keeps them together there; otherwise, when there are
   several, one per line, each followed by a comma;
 - a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma;
-- a `def` line: its parameters, like a call's arguments;
+- a `def` line: its parameters, like a call's arguments, and a subscripted return hint too long for the
+  closing line with its brackets' contents on a line of their own;
 - an assignment whose call does not fit after its target: the call inside parentheses, on lines of its own.
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
 than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
-not listed above):
-black then splits it itself. The one thing never done is adding a trailing comma where black would not,
-since black keeps such a comma and would explode the brackets around it.
+not listed above): black then splits it itself. The one thing never done is adding a trailing comma where
+black would not, since black keeps such a comma and would explode the brackets around it.
+
+`settled` tells format.py which lines need nothing more from black; `docstring` writes a docstring as black
+leaves it. The test suite compares the result with black's on every corpus spec (tests/test_layout.py).
 """
 
 from __future__ import annotations

@@ -61,6 +61,8 @@ def test_split_statements_are_what_black_writes_from_one_line(seed: int) -> None
         laid = "\n".join(prelayout(flat.split("\n"), ast.parse(flat)))
         assert ast.dump(ast.parse(laid)) == ast.dump(ast.parse(flat))
         assert format_source(laid) == format_source(flat), flat
+        if laid != flat and all(len(line) <= 100 for line in laid.split("\n")):
+            assert format_source(laid) == laid, flat  # such lines skip black (layout.settled): they must be its own
 
 
 PLAIN = [
