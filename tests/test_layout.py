@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import random
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
@@ -166,3 +168,20 @@ def test_the_fast_path_gives_the_bytes_of_a_full_black_pass(spec: Path) -> None:
     for path, text in files.items():
         if path.endswith(".py") and path not in verbatim:
             assert fast[path] == format_source(_sorted_imports(text)), path
+
+
+def test_a_module_a_user_template_writes_always_goes_through_black(tmp_path: Path) -> None:
+    """Only the built-in templates are known to write black's layout: replace one, and its module is black's."""
+    from dataclasses import replace
+
+    from generator.config import ad_hoc
+    from generator.ir import Package
+    from generator.render import laid_out
+
+    target = ad_hoc([REPO / "spec" / "thymia.docs.md"], out=tmp_path, package="pkg")
+    package = cast(Package, SimpleNamespace(name="pkg"))
+    assert laid_out(package, target) == {"pkg/client.py", "pkg/models.py"}
+    (tmp_path / "mine" / "macros").mkdir(parents=True)
+    assert laid_out(package, replace(target, templates=tmp_path / "mine")) == {"pkg/models.py"}
+    (tmp_path / "mine" / "models").mkdir()
+    assert laid_out(package, replace(target, templates=tmp_path / "mine")) == frozenset()
