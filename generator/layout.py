@@ -269,9 +269,53 @@ def settled(lines: list[str], tree: ast.Module) -> list[bool]:
         if isinstance(node, ast.ClassDef):
             scopes.extend(node.body)
     _blank_lines_settled(lines, fits, docstrings)
+    for number, line in enumerate(lines):
+        if fits[number] and number not in docstrings and _COMMA_CLOSE.search(line) and _magic_comma(line):
+            fits[number] = False
     for number in docstrings:
         fits[number] = True  # black never splits a docstring's lines, nor counts its blank ones
     return fits
+
+
+# A comma right before a closing bracket, on one line: black keeps such brackets exploded ("magic trailing
+# comma"), except a parenthesised one-element tuple's.
+_COMMA_CLOSE = re.compile(r",[ \t]*[)\]}]")
+
+
+def _magic_comma(text: str) -> bool:
+    """Whether some line of `text` has a trailing comma black would explode its brackets for (or might: a line
+    it cannot read through, with a triple quote or an unbalanced bracket, counts as having one)."""
+    for line in text.split("\n"):
+        if not _COMMA_CLOSE.search(line):
+            continue
+        if '"""' in line or "'''" in line or re.search(r",[ \t]+[)\]}]", line):
+            return True  # a string it cannot see the end of; or a space black would take out
+        stack: list[list[int]] = []  # per open bracket: [its character, commas inside it, whether it is a call's]
+        previous, index = "", 0
+        while index < len(line):
+            char = line[index]
+            if char in "\"'":  # a string: skipped whole, its escapes with it
+                end = index + 1
+                while end < len(line) and line[end] != char:
+                    end += 2 if line[end] == "\\" else 1
+                index, previous = end + 1, char
+                continue
+            if char in "([{":
+                before = line[index - 1] if index else " "  # a call's or subscript's bracket touches its name
+                stack.append([ord(char), 0, int(before.isalnum() or before in "_)]")])
+            elif char == "," and stack:
+                stack[-1][1] += 1
+            elif char in ")]}":
+                if not stack:
+                    return True
+                opener, commas, call = stack.pop()
+                one_tuple = chr(opener) == "(" and commas == 1 and not call
+                if previous == "," and not one_tuple:
+                    return True
+            if not char.isspace():
+                previous = char
+            index += 1
+    return False
 
 
 def _blank_lines_settled(lines: list[str], fits: list[bool], docstrings: set[int]) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from generator import encode
 from generator.format import format_source
-from generator.layout import docstring, prelayout
+from generator.layout import docstring, prelayout, settled
 from tests.conftest import REPO
 from tests.corpus import CORPUS
 
@@ -185,3 +185,28 @@ def test_a_module_a_user_template_writes_always_goes_through_black(tmp_path: Pat
     assert laid_out(package, replace(target, templates=tmp_path / "mine")) == {"pkg/models.py"}
     (tmp_path / "mine" / "models").mkdir()
     assert laid_out(package, replace(target, templates=tmp_path / "mine")) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "def f():\n    return g(a, b,)\n",  # a magic trailing comma: black explodes the call
+        "def f():\n    return [a,]\n",
+        "def f():\n    return (a, )\n",  # a space black takes out
+        'class A:\n    """Doc."""\n    def f(self):\n        return 1\n',  # black puts a blank line before f
+        "class A:\n    x = 1\n\n\n\n    y = 2\n",  # and never three inside a class
+    ],
+)
+def test_a_block_black_would_change_goes_through_black(block: str) -> None:
+    from generator.format import format_files
+
+    text = f"import os\n\n\ndef first():\n    return 1\n\n\n{block}"  # the block is a piece of its own
+    out = format_files({"pkg/m.py": text}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
+    assert out["pkg/m.py"] == format_source(text) != text
+
+
+def test_a_one_element_tuple_is_not_a_magic_comma() -> None:
+    text = 'import os\n\n\ndef f():\n    return ("/pets",), (Param("a", "a", "path"),)\n'
+    tree = ast.parse(text)
+    lines = prelayout(text.split("\n"), tree)
+    assert settled(lines, tree)[3:5] == [True, True]
