@@ -73,16 +73,25 @@ def format_files(
         fits = settled(laid, tree) if path in laid_out else [False] * len(laid)
         pending[path] = []
         for start, end, sep in _cuts(sorted_text, tree, laid):
-            block = _Block(_piece(laid, start, end), "", sep)
             if start and all(fits[start:end]):  # black would leave it as it is (the imports always go to black)
-                block.result = block.text
-            else:
-                block.key = _block_key(block.text)
-            pending[path].append(block)
+                piece = _piece(laid, start, end)
+                pending[path].append(_Block(piece, "", sep, result=piece))
+                continue
+            methods = _methods(tree, laid, fits, start, end) if start else None
+            for index, (first, last, gap) in enumerate(methods or [(start, end, sep)]):
+                block = _Block(_piece(laid, first, last), "", sep if index == 0 else gap)
+                if methods and all(fits[first:last]):
+                    block.result = block.text
+                else:
+                    block.wrapper = _WRAPPER if methods else ""
+                    block.key = _block_key(block.wrapper + block.text)
+                pending[path].append(block)
         del tree  # a large module's tree takes more memory than everything else here
     if problems:
         raise GeneratorError(problems)
-    missing = {b.key: b.text for bs in pending.values() for b in bs if b.result is None and not _lookup(store, b)}
+    missing = {
+        b.key: b.wrapper + b.text for bs in pending.values() for b in bs if b.result is None and not _lookup(store, b)
+    }
     done = _format_all(missing, jobs=jobs)
     failed = [
         Diagnostic(source, None, "#", f"generated {path} cannot be formatted by black: {done[b.key][1]}")
@@ -95,7 +104,7 @@ def format_files(
     for block_key, (_, text) in done.items():
         store.put("format", block_key, text.encode("utf-8"))
     for path, blocks in pending.items():
-        result = join_blocks([(b.sep, b.result if b.result is not None else done[b.key][1]) for b in blocks])
+        result = join_blocks([(b.sep, b.result if b.result is not None else b.unwrap(done[b.key][1])) for b in blocks])
         store.put("format", _file_key(files[path]), result.encode("utf-8"))
         formatted[path] = result
     return {path: formatted[path] for path in files}  # the caller's order, whatever finished first
@@ -141,18 +150,28 @@ def _format_block(text: str) -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}"[:500]
 
 
+# What a method is formatted inside when it goes to black apart from its class (`_methods`).
+_WRAPPER = "class _:\n"
+
+
 @dataclass
 class _Block:
     text: str
     key: str
     sep: str  # what joins it to the block before
     result: str | None = None
+    wrapper: str = ""  # the line black sees before `text` (a method's class), taken off its result
+
+    def unwrap(self, formatted: str) -> str:
+        if not formatted.startswith(self.wrapper):
+            raise ValueError(f"black changed the line it was given before the block: {formatted[:80]!r}")
+        return formatted[len(self.wrapper) :].lstrip("\n")
 
 
 def _lookup(store: Cache, block: _Block) -> bool:
     hit = store.get("format", block.key)
     if hit is not None:
-        block.result = hit.decode("utf-8")
+        block.result = block.unwrap(hit.decode("utf-8"))
     return hit is not None
 
 
@@ -197,6 +216,38 @@ def _cuts(text: str, tree: ast.Module | None, lines: list[str]) -> list[tuple[in
     ends = [start for start, _ in cuts[1:]] + [len(lines)]
     pieces = [(a, b, sep) for (a, sep), b in zip(cuts, ends, strict=True) if any(x.strip() for x in lines[a:b])]
     return pieces or [(0, len(lines), "")]
+
+
+def _methods(tree: ast.Module, lines: list[str], fits: list[bool], start: int, end: int) -> list[tuple[int, int, str]]:
+    """A top-level class's lines [start, end) as (first, past last, separator) pieces: its head, then each method
+    alone; or nothing when the class is not one black formats a method at a time. Black formats a method the
+    same inside any class, so only the methods black would change need black (each inside `_WRAPPER`), and a
+    resource class of hundreds of methods with one long line in one of them no longer goes to black whole.
+    It is that kind of class when its head (its line, docstring and anything before the first method) needs
+    nothing from black, nothing but methods follow, and exactly one blank line, which black keeps there,
+    stands before each method."""
+    node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and _first_line(n) - 1 == start), None)
+    if node is None:
+        return []
+    defs = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    if not defs or node.body[len(node.body) - len(defs) :] != defs:
+        return []
+    pieces: list[tuple[int, int, str]] = []
+    head_end = _first_line(defs[0]) - 2  # the blank line before the first method
+    if head_end <= start or not all(fits[start:head_end]):
+        return []
+    pieces.append((start, head_end, ""))
+    previous = head_end  # index past the last line of the piece before
+    for method in defs:
+        first = _first_line(method) - 1
+        gap = lines[previous:first]
+        if len(gap) != 1 or gap[0].strip() or not fits[previous] or method.end_lineno is None:
+            return []
+        pieces.append((first, method.end_lineno, "\n"))
+        previous = method.end_lineno
+    if any(line.strip() for line in lines[previous:end]):
+        return []  # a comment after the last method
+    return pieces
 
 
 def _piece(lines: list[str], start: int, end: int) -> str:

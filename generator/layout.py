@@ -8,8 +8,8 @@ statements they write thousands of times are split here the way black splits the
 - a call whose arguments fit on one line below it keeps them together there; otherwise, when there are
   several, one per line, each followed by a comma;
 - a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma;
-- a `def` line: its parameters, like a call's arguments, and a subscripted return hint too long for the
-  closing line with its brackets' contents on a line of their own;
+- a `def` line: its parameters, like a call's arguments (but a lone one followed by a comma), and a
+  subscripted return hint too long for the closing line with its brackets' contents on a line of their own;
 - an assignment whose call does not fit after its target: the call inside parentheses, on lines of its own.
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
@@ -193,7 +193,8 @@ def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, line: str, indent: str) -
     inner = indent + INDENT
     hugged = inner + ", ".join(parameters)
     if len(hugged) <= LINE_LENGTH:
-        return [opening, hugged, *tail]
+        # A def's brackets that hold no comma get one (a call's do not): `self,` alone on its line.
+        return [opening, hugged + ("," if len(parameters) == 1 else ""), *tail]
     return [opening, *(inner + p + "," for p in parameters), *tail]
 
 
@@ -230,7 +231,9 @@ def docstring(body: str, indent: int) -> str:
         return '"""' + "\n".join([lines[0], *(prefix + line if line else "" for line in rest)]) + '"""'
     margin = min((len(line) - len(line.lstrip(" ")) for line in rest if line.strip()), default=0)
     text = "\n".join([lines[0].strip(), *(prefix + line[margin:].rstrip() if line.strip() else "" for line in rest)])
-    if rest and not rest[-1].strip():
+    if "\n" not in text.rstrip():  # nothing after the first line: black closes it there
+        text, rest = text.rstrip() or (" " if body else ""), []
+    elif not rest[-1].strip():
         text += prefix  # black keeps a blank last line as the indentation of the closing quotes
     if text.startswith('"'):
         text = " " + text

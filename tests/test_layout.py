@@ -48,10 +48,12 @@ def _statement(rng: random.Random) -> str:
         return f"X_{rng.choice(NAMES).upper()}: Endpoint[A, None] = Endpoint({fields})\n"
     params = ", ".join(f"{n}: int | None = None" for n in rng.sample(NAMES, rng.randint(0, 5)))
     params = f"self, *, {params}, **options: Unpack[RequestOptions]" if params else "self, **options: int"
+    params = "self" if rng.random() < 0.2 else params  # a lone parameter: black adds a comma after it
     body = f"return await self._sender.call(CONSTANT, {_value(rng)}, options)"
     if shape == "return":
         return f"class A:\n    async def f(self) -> None:\n        {body}\n"
-    returns = rng.choice(["SyncPage[_models.Item, list[_models.Item]]", f"SyncPage[_models.{'Item' * 9}, list[int]]"])
+    hints = ["SyncPage[_models.Item, list[_models.Item]]", f"SyncPage[_models.{'Item' * 9}, list[int]]"]
+    returns = rng.choice([*hints, "Async" + "Item" * 20])  # the last too long for its line even unsplit
     return f"class A:\n    def {rng.choice(NAMES)}({params}) -> {returns}:\n        pass\n"
 
 
@@ -107,6 +109,7 @@ def test_docstrings_are_what_black_writes_from_the_template(seed: int) -> None:
         body = encode.docstring(" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))))
         if not body:
             continue
+        body += rng.choice(("", "", "\n", "\n\n", "\n   "))  # a template's section may end in a blank line
         for indent, wrap in ((8, "class A:\n    def f(self) -> None:\n        {}\n"), (4, "class A:\n    {}\n")):
             ours = wrap.format(docstring(body, indent))
             assert format_source(ours) == ours
@@ -210,3 +213,64 @@ def test_a_one_element_tuple_is_not_a_magic_comma() -> None:
     tree = ast.parse(text)
     lines = prelayout(text.split("\n"), tree)
     assert settled(lines, tree)[3:5] == [True, True]
+
+
+def _given_to_black(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from generator import format as fmt
+
+    seen: list[str] = []
+    real = fmt._format_all
+
+    def recording(blocks: dict[str, str], *, jobs: int | None) -> dict[str, tuple[bool, str]]:
+        seen.extend(blocks.values())
+        return real(blocks, jobs=jobs)
+
+    monkeypatch.setattr(fmt, "_format_all", recording)
+    return seen
+
+
+RESOURCE = (
+    "import os\n\n\ndef first():\n    return 1\n\n\n"  # the class is a piece of its own
+    "class Repos(SyncResource):\n"
+    '    """Repositories."""\n\n'
+    "    def get(self, *, owner: str) -> int:\n"
+    '        """One."""\n'
+    "        return self._sender.call(GET, {}, options)\n\n"
+    f"    def update(self, *, owner: str, body: _models.{'A' * 50} | _models.{'B' * 40} | None = None) -> int:\n"
+    f"        return self._sender.call(REPOS_UPDATE, {{{', '.join(f'{n!r}: {n}' for n in NAMES)}}}, options)\n\n"
+    "    @cached_property\n"
+    "    def with_raw_response(self) -> ReposWithRawResponse:\n"
+    "        return ReposWithRawResponse(self)\n"
+)
+
+
+def test_a_class_goes_to_black_one_method_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the method black would change is given to black, alone; the bytes are black's over the whole file."""
+    from generator.format import format_files
+
+    seen = _given_to_black(monkeypatch)
+    out = format_files({"pkg/m.py": RESOURCE}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
+    assert out["pkg/m.py"] == format_source(RESOURCE) != RESOURCE
+    assert [block.split("\n")[:2] for block in seen if "import" not in block] == [["class _:", "    def update("]]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("\n\n    @cached_property", "\n\n    # raw responses\n    @cached_property"),  # a comment between methods
+        ("\n\n    def update", "\n    def update"),  # no blank line where black puts one
+        ("\n\n    def update", "\n\n\n    def update"),  # two where black keeps one
+        ('    """Repositories."""\n', '    """Repositories."""\n    X = ' + "1 + " * 30 + "1\n"),  # a long head
+    ],
+)
+def test_a_class_black_may_join_differently_goes_to_black_whole(
+    monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    from generator.format import format_files
+
+    text = RESOURCE.replace(old, new, 1)
+    assert text != RESOURCE
+    seen = _given_to_black(monkeypatch)
+    out = format_files({"pkg/m.py": text}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
+    assert out["pkg/m.py"] == format_source(text)
+    assert any(block.startswith("class Repos(SyncResource):") for block in seen)
