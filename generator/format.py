@@ -72,12 +72,13 @@ def format_files(
         laid = prelayout(sorted_text.split("\n"), tree)  # black's own splits made ahead: far less left to do
         fits = settled(laid, tree) if path in laid_out else [False] * len(laid)
         pending[path] = []
+        classes = {_first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
         for start, end, sep in _cuts(sorted_text, tree, laid):
             if start and all(fits[start:end]):  # black would leave it as it is (the imports always go to black)
                 piece = _piece(laid, start, end)
                 pending[path].append(_Block(piece, "", sep, result=piece))
                 continue
-            methods = _methods(tree, laid, fits, start, end) if start else None
+            methods = _methods(classes[start], laid, fits, start, end) if start in classes else None
             for index, (first, last, gap) in enumerate(methods or [(start, end, sep)]):
                 block = _Block(_piece(laid, first, last), "", sep if index == 0 else gap)
                 if methods and all(fits[first:last]):
@@ -218,7 +219,10 @@ def _cuts(text: str, tree: ast.Module | None, lines: list[str]) -> list[tuple[in
     return pieces or [(0, len(lines), "")]
 
 
-def _methods(tree: ast.Module, lines: list[str], fits: list[bool], start: int, end: int) -> list[tuple[int, int, str]]:
+Cut = tuple[int, int, str]  # a piece's first line index, the index past its last, and what joins it to the one before
+
+
+def _methods(node: ast.ClassDef, lines: list[str], fits: list[bool], start: int, end: int) -> list[Cut]:
     """A top-level class's lines [start, end) as (first, past last, separator) pieces: its head, then each method
     alone; or nothing when the class is not one black formats a method at a time. Black formats a method the
     same inside any class, so only the methods black would change need black (each inside `_WRAPPER`), and a
@@ -226,13 +230,10 @@ def _methods(tree: ast.Module, lines: list[str], fits: list[bool], start: int, e
     It is that kind of class when its head (its line, docstring and anything before the first method) needs
     nothing from black, nothing but methods follow, and exactly one blank line, which black keeps there,
     stands before each method."""
-    node = next((n for n in tree.body if isinstance(n, ast.ClassDef) and _first_line(n) - 1 == start), None)
-    if node is None:
-        return []
     defs = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     if not defs or node.body[len(node.body) - len(defs) :] != defs:
         return []
-    pieces: list[tuple[int, int, str]] = []
+    pieces: list[Cut] = []
     head_end = _first_line(defs[0]) - 2  # the blank line before the first method
     if head_end <= start or not all(fits[start:head_end]):
         return []

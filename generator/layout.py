@@ -7,10 +7,12 @@ statements they write thousands of times are split here the way black splits the
 
 - a call whose arguments fit on one line below it keeps them together there; otherwise, when there are
   several, one per line, each followed by a comma;
-- a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma;
+- a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma (a list or
+  dict of one entry: that entry on a line of its own, with none);
 - a `def` line: its parameters, like a call's arguments (but a lone one followed by a comma), and a
   subscripted return hint too long for the closing line with its brackets' contents on a line of their own;
-- an assignment whose call does not fit after its target: the call inside parentheses, on lines of its own.
+- an assignment (annotated or not) whose call does not fit after its target: the call inside parentheses,
+  on lines of its own.
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
 than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
@@ -48,13 +50,13 @@ def prelayout(lines: list[str], tree: ast.Module) -> list[str]:
 
 
 def _candidates(tree: ast.Module) -> list[ast.stmt]:
-    """Assignments (annotated ones at module level), `return` statements and `def` lines: the statements the
-    templates repeat."""
+    """Assignments (dataclass fields and endpoint entries among them), `return` statements and `def` lines: the
+    statements the templates repeat."""
     found: list[ast.stmt] = []
     stack: list[ast.stmt] = list(tree.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Return | ast.Assign) or (isinstance(node, ast.AnnAssign) and node.col_offset == 0):
+        if isinstance(node, ast.Return | ast.Assign | ast.AnnAssign):
             found.append(node)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             found.append(node)
@@ -82,9 +84,14 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
     if value.end_col_offset != len(line.rstrip()) or line.rstrip() != line:
         return None  # something follows the call: a comment, or a second statement
     head = line[: value.col_offset]
-    if isinstance(node, ast.Assign) and len(head + _source(value.func, line) + "(") > LINE_LENGTH:
-        # The call's name does not fit after the target: black wraps the value in parentheses of its own.
-        if not head.endswith(" = ") or any(c in head for c in "([{") or len(head + "(") > LINE_LENGTH:
+    if isinstance(node, ast.Assign | ast.AnnAssign) and len(head + _source(value.func, line) + "(") > LINE_LENGTH:
+        # The call's name does not fit after the target: black wraps the value in parentheses of its own (when
+        # those fit after it; else it splits an annotation's brackets, left to it here). A target with brackets
+        # of its own (`a[0] = ...`) black may split instead.
+        annotation = _source(node.annotation, line) if isinstance(node, ast.AnnAssign) else ""
+        if any(c in head.replace(annotation, "") for c in "([{"):
+            return None
+        if not head.endswith(" = ") or len(head + "(") > LINE_LENGTH:
             return None
         inner = indent + INDENT
         body = _expression(value, line, inner, inner, "")
@@ -126,15 +133,18 @@ def _collection(node: ast.Tuple | ast.List | ast.Dict, line: str, head: str, ind
     if opening not in "([{" or len(head + opening) > LINE_LENGTH:
         return [head + text + tail]
     if isinstance(node, ast.Dict):
-        if len(node.keys) < 2 or any(k is None for k in node.keys):
-            return [head + text + tail]  # one entry has no comma to split at; `**` is left to black
+        if not node.keys or any(k is None for k in node.keys):
+            return [head + text + tail]  # `**` is left to black
         items = [(v, _source(k, line) + ": ") for k, v in zip(node.keys, node.values, strict=True) if k is not None]
     else:
         if not node.elts or any(isinstance(e, ast.Starred) for e in node.elts):
             return [head + text + tail]
-        if len(node.elts) == 1 and not isinstance(node, ast.Tuple):
-            return [head + text + tail]
         items = [(e, "") for e in node.elts]
+    if len(items) == 1 and not isinstance(node, ast.Tuple):
+        # One entry, no comma to split at: black puts it on a line of its own when it fits there, adding none.
+        hugged = indent + INDENT + items[0][1] + _source(items[0][0], line)
+        fits = len(hugged) <= LINE_LENGTH and len(indent + closing + tail) <= LINE_LENGTH
+        return [head + opening, hugged, indent + closing + tail] if fits else [head + text + tail]
     return _exploded(head + opening, items, line, indent, closing + tail) or [head + text + tail]
 
 
@@ -271,13 +281,36 @@ def settled(lines: list[str], tree: ast.Module) -> list[bool]:
             docstrings.update(range(first.lineno - 1, first.end_lineno or first.lineno))
         if isinstance(node, ast.ClassDef):
             scopes.extend(node.body)
+            docstrings.update(number for stmt in node.body[1:] for number in _plain_string(stmt, lines))
     _blank_lines_settled(lines, fits, docstrings)
     for number, line in enumerate(lines):
         if fits[number] and number not in docstrings and _COMMA_CLOSE.search(line) and _magic_comma(line):
             fits[number] = False
     for number in docstrings:
         fits[number] = True  # black never splits a docstring's lines, nor counts its blank ones
+    for number, line in enumerate(lines):
+        if "\\" in line and _UNNORMAL_ESCAPE.search(line):
+            fits[number] = False  # black writes the escape's digits in lower case, its name in upper
     return fits
+
+
+# An escape black would respell (as written by something other than this project's encoder).
+_UNNORMAL_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?[A-F]|u[0-9a-f]{0,3}[A-F]|U[0-9a-f]{0,7}[A-F]|N\{[^}]*[a-z])")
+
+
+def _plain_string(node: ast.stmt, lines: list[str]) -> range:
+    """The lines of a string statement after a class's first (a field's docstring): black leaves such a string as
+    it is, however long, when it is triple-double-quoted with no prefix and no backslash (black rewrites the
+    hex digits of escapes)."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+        return range(0)
+    numbers = range(node.lineno - 1, node.end_lineno or node.lineno)
+    text = "\n".join(lines[n] for n in numbers)
+    if not text.lstrip(" ").startswith('"""') or not text.endswith('"""') or "\\" in text:
+        return range(0)
+    if text.lstrip(" ")[3:-3].count('"""') or node.col_offset != len(text) - len(text.lstrip(" ")):
+        return range(0)  # more than one string, or something before it on its line
+    return numbers
 
 
 # A comma right before a closing bracket, on one line: black keeps such brackets exploded ("magic trailing
