@@ -62,7 +62,7 @@ def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
     # spec gets the same diagnostics on every machine, from the pinned pure-Python backend.
     os.environ[_BACKEND] = "jsonschema"
 
-    validator_class = OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator
+    validator_class = OpenAPIV30SpecValidator if version.startswith("3.0") else _crawled(OpenAPIV31SpecValidator)
     found: list[Diagnostic] = []
     places: dict[int, str] | None = None
     defaults: _Defaults | None = None
@@ -89,6 +89,26 @@ def _schema_errors(doc: Document, version: str) -> list[Diagnostic]:
     except Exception as exc:
         found.append(_at(doc, "#", f"the validator failed: {type(exc).__name__}: {exc}"[:500]))
     return sorted(set(found), key=lambda d: (d.line or 0, d.pointer, d.message))
+
+
+def _crawled(validator_class: Any) -> Any:
+    """The 3.1 validator with its OpenAPI-schema pass given a registry crawled once. As shipped, that pass's
+    registry never keeps a crawl, and every `$dynamicRef` (one per Schema Object in the spec) crawls the whole
+    OpenAPI schema again to find its anchor: 40% of the validation of a large 3.1 spec. Same schema, same
+    errors."""
+    import referencing
+    import referencing.jsonschema
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+    from openapi_spec_validator.schemas import schema_v31
+
+    schema = dict(schema_v31)
+    resource = referencing.jsonschema.specification_with(schema["$schema"]).create_resource(schema)
+    registry: Any = referencing.Registry().with_resource(resource.id() or "", resource).crawl()
+    return type(
+        validator_class.__name__,
+        (validator_class,),
+        {"schema_validator": validator_for(schema)(schema, registry=registry)},
+    )
 
 
 _DIALECT = re.compile(r"Unknown JSON Schema dialect: (?P<value>'.*')\Z")
