@@ -40,7 +40,7 @@ def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 source = generate(
-                    json.dumps(document, ensure_ascii=False),  # PyYAML would split \\u escapes of astral characters
+                    document,  # as data: given text, the engine would parse a second copy of the whole document
                     input_file_type=InputFileType.OpenAPI,
                     output_model_type=DataModelType.DataclassesDataclass,
                     target_python_version=PythonVersion.PY_310,
