@@ -11,7 +11,7 @@ import ast
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +60,11 @@ def format_files(
             continue
         sorted_text = _sorted_imports(text)
         try:
-            tree = ast.parse(sorted_text, filename=path)
+            pending[path] = [
+                block
+                for offset, lines, tree in _chunks(sorted_text, path, whole=path not in laid_out)
+                for block in _blocks(lines, tree, first=offset == 0, trusted=path in laid_out)
+            ]
         except SyntaxError as exc:
             problem = exc
             try:  # located in the file as rendered, not as re-sorted
@@ -68,26 +72,6 @@ def format_files(
             except SyntaxError as original:
                 problem = original
             problems.append(_invalid(source, path, problem))
-            continue
-        laid = prelayout(sorted_text.split("\n"), tree)  # black's own splits made ahead: far less left to do
-        fits = settled(laid, tree) if path in laid_out else [False] * len(laid)
-        pending[path] = []
-        classes = {_first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
-        for start, end, sep in _cuts(sorted_text, tree, laid):
-            if start and all(fits[start:end]):  # black would leave it as it is (the imports always go to black)
-                piece = _piece(laid, start, end)
-                pending[path].append(_Block(piece, "", sep, result=piece))
-                continue
-            methods = _methods(classes[start], laid, fits, start, end) if start in classes else None
-            for index, (first, last, gap) in enumerate(methods or [(start, end, sep)]):
-                block = _Block(_piece(laid, first, last), "", sep if index == 0 else gap)
-                if methods and all(fits[first:last]):
-                    block.result = block.text
-                else:
-                    block.wrapper = _WRAPPER if methods else ""
-                    block.key = _block_key(block.wrapper + block.text)
-                pending[path].append(block)
-        del tree  # a large module's tree takes more memory than everything else here
     if problems:
         raise GeneratorError(problems)
     missing = {
@@ -109,6 +93,79 @@ def format_files(
         store.put("format", _file_key(files[path]), result.encode("utf-8"))
         formatted[path] = result
     return {path: formatted[path] for path in files}  # the caller's order, whatever finished first
+
+
+# A module longer than this is parsed a run of top-level statements at a time: the syntax tree of a module
+# takes some fifty times its size (100 MB for a 2 MB client), the tree of a run a fraction of that.
+CHUNK_LINES = 3000
+
+
+def _chunks(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, list[str], ast.Module]]:
+    """(index of its first line, its lines, its tree) for each run of the module's top-level statements, parsed
+    alone. A run ends where `_cuts` would cut the whole module too: before a class or function that follows a
+    multi-line one with only blank lines between (black puts two there whatever stands around them), so the
+    runs' blocks are the whole module's. `whole`, or directives that span blocks: the module in one run."""
+    lines = text.split("\n")
+    if whole or len(lines) <= CHUNK_LINES or "\r" in text or "fmt:" in text or "\f" in text:
+        yield 0, lines, ast.parse(text, filename=path)
+        return
+    starts = [
+        index
+        for index, line in enumerate(lines)
+        if index and line.startswith(("class ", "def ", "async def ", "@")) and not lines[index - 1].strip()
+    ]
+    begin = 0
+    for end in [*starts, len(lines)]:
+        if end < len(lines) and end - begin < CHUNK_LINES:
+            continue
+        if end == len(lines):
+            yield begin, lines[begin:], ast.parse("\n".join(lines[begin:]), filename=path)
+            return
+        try:
+            tree = ast.parse("\n".join(lines[begin:end]), filename=path)
+        except SyntaxError:
+            continue  # the line only looked like a statement's start (inside a string): a longer run
+        last = tree.body[-1] if tree.body else None
+        if not isinstance(last, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) or last.end_lineno is None:
+            continue  # not a place `_cuts` cuts at (after a multi-line definition, only blank lines between)
+        if last.body[0].lineno == last.lineno or any(line.strip() for line in lines[begin + last.end_lineno : end]):
+            continue
+        yield begin, _trimmed(lines[begin:end]), tree
+        begin = end
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """Without the blank lines at its end: the separator before the next run stands for them."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
+def _blocks(lines: list[str], tree: ast.Module, *, first: bool, trusted: bool) -> list[_Block]:
+    """A run of top-level statements as blocks for black, or already as black leaves them (`trusted`: the
+    built-in templates wrote them). The module's first block (the imports) always goes to black."""
+    text = "\n".join(lines)
+    laid = prelayout(lines, tree)  # black's own splits made ahead: far less left to do
+    fits = settled(laid, tree) if trusted else [False] * len(laid)
+    classes = {_first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    blocks: list[_Block] = []
+    for start, end, sep in _cuts(text, tree, laid):
+        sep = sep if start or first else "\n\n"  # a later run starts after a cut before a definition
+        if (start or not first) and all(fits[start:end]):  # black would leave it as it is
+            piece = _piece(laid, start, end)
+            blocks.append(_Block(piece, "", sep, result=piece))
+            continue
+        methods = _methods(classes[start], laid, fits, start, end) if start in classes else None
+        for index, (begin, past, gap) in enumerate(methods or [(start, end, sep)]):
+            block = _Block(_piece(laid, begin, past), "", sep if index == 0 else gap)
+            if methods and all(fits[begin:past]):
+                block.result = block.text
+            else:
+                block.wrapper = _WRAPPER if methods else ""
+                block.key = _block_key(block.wrapper + block.text)
+            blocks.append(block)
+    return blocks
 
 
 _PYTHON_BLOCK = re.compile(r"^(?P<fence>`{3,})python\n(?P<code>.*?)^(?P=fence)$", re.M | re.S)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,53 @@ def test_a_cached_snippet_matches_black(private_cache: Path) -> None:
     text = "x=[1,\n 2]\n"
     assert fmt.format_source(text, cache=True) == fmt.format_source(text) == fmt.format_source(text, cache=True)
     assert any(private_cache.rglob("*"))
+
+
+def _client(tmp_path: Path) -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    from tests.test_layout import _rendered
+
+    return _rendered(Path(__file__).parent / "specs" / "client-features.yaml")
+
+
+def test_a_long_module_parsed_a_run_at_a_time_gives_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Runs of a few lines: every cut between runs is one black's bytes allow, and the module is black's."""
+    files, verbatim, laid_out = _client(tmp_path)
+    whole = fmt.format_files(files, source="spec.yaml", cache=False, verbatim=verbatim, laid_out=laid_out)
+    parsed: list[int] = []
+    real = fmt._chunks
+
+    def recording(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, list[str], fmt.ast.Module]]:
+        for offset, lines, tree in real(text, path, whole=whole):
+            parsed.append(len(lines))
+            yield offset, lines, tree
+
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 40)
+    monkeypatch.setattr(fmt, "_chunks", recording)
+    chunked = fmt.format_files(files, source="spec.yaml", cache=False, verbatim=verbatim, laid_out=laid_out)
+    assert chunked == whole
+    assert len(parsed) > 8 and max(parsed) < sum(parsed) / 4  # many runs, none of them the whole module
+
+
+TRICKY = (
+    "def first():\n    return 1\n\n\n"
+    'TEXT = """\n\nclass NotAClass:\n\n@not_a_decorator\n"""\n\n\n'  # a run cannot end inside a string
+    "class A:\n    x = 1\n\n\n"
+    "# a comment before a definition keeps it with the one before\n\n"
+    "def f(  a ):\n    return a\n\n\n"
+    "X = 1\n"
+    "def g():\n    return  2\n\n\n"  # no blank line before it: not a place to cut
+)
+
+
+def test_runs_end_only_where_the_whole_module_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 1)
+    text = "import os\n\n\n" + TRICKY * 3
+    out = fmt.format_files({"pkg/m.py": text}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
+    assert out["pkg/m.py"] == fmt.format_source(text)
+    runs = [offset for offset, _, _ in fmt._chunks(text, "m.py", whole=False)]
+    lines = text.split("\n")
+    # Only before a definition that follows a multi-line one across blank lines: not inside the string, not after
+    # the assignment or the comment, not where no blank line stands.
+    assert [lines[r] for r in runs] == ["import os", "def first():", "def first():"]
