@@ -73,7 +73,34 @@ class _Hoister:
         self._operations()
         self._rewrite_refs()
         self._flatten_conflicts()
+        self._keep_what_the_engine_reads()
         return self.result
+
+    def _keep_what_the_engine_reads(self) -> None:
+        """The engine types the component schemas alone; its document keeps them, the version, and whatever part
+        of the document a `$ref` from them reaches. The operations (most of a large spec, now each a `$ref` into
+        the schemas) would only cost the engine time and memory."""
+        kept: dict[tuple[str, ...], Any] = {("components", "schemas"): self.schemas}
+        todo: list[Any] = [self.schemas]
+        while todo:
+            for _, ref in openapi.refs(todo.pop()):
+                parts = ref.split("/")
+                section = tuple(parts[1:3] if parts[1:2] == ["components"] else parts[1:2])
+                if parts[0] != "#" or len(section) != (2 if section[:1] == ("components",) else 1):
+                    return  # a reference to the whole document, or one this cannot place: the engine gets it all
+                found = pointer.resolve(self.doc, "/".join(["#", *section]))
+                if section not in kept and found is not pointer.MISSING:
+                    kept[section] = found
+                    todo.append(found)
+        document: dict[str, Any] = {
+            key: self.doc[key] for key in ("openapi", "info", "jsonSchemaDialect") if key in self.doc
+        }
+        for section, value in sorted(kept.items()):
+            if len(section) == 2:
+                document.setdefault(section[0], {})[section[1]] = value
+            else:
+                document[section[0]] = value
+        self.doc = self.result.document = document
 
     def _flatten_conflicts(self) -> None:
         """A schema that redefines a property of an allOf parent with another type cannot be a subclass of it
