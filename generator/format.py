@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import fingerprint
 from .cache import Cache
@@ -62,8 +62,8 @@ def format_files(
         try:
             pending[path] = [
                 block
-                for offset, lines, tree in _chunks(sorted_text, path, whole=path not in laid_out)
-                for block in _blocks(lines, tree, first=offset == 0, trusted=path in laid_out)
+                for offset, sep, lines, tree in _chunks(sorted_text, path, whole=path not in laid_out)
+                for block in _blocks(lines, tree, sep, first=offset == 0, trusted=path in laid_out)
             ]
         except SyntaxError as exc:
             problem = exc
@@ -100,38 +100,49 @@ def format_files(
 CHUNK_LINES = 3000
 
 
-def _chunks(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, list[str], ast.Module]]:
-    """(index of its first line, its lines, its tree) for each run of the module's top-level statements, parsed
-    alone. A run ends where `_cuts` would cut the whole module too: before a class or function that follows a
-    multi-line one with only blank lines between (black puts two there whatever stands around them), so the
-    runs' blocks are the whole module's. `whole`, or directives that span blocks: the module in one run."""
+def _chunks(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, str, list[str], ast.Module]]:
+    """(index of its first line, the separator before it, its lines, its tree) for each run of the module's
+    top-level statements, parsed alone. A run ends where `_cuts` would cut the whole module too, so the runs'
+    blocks are the whole module's: before a class or function that follows a multi-line one with only blank
+    lines between (black puts two there whatever stands around them), or between two assignments on
+    consecutive lines. `whole`, or directives that span blocks: the module in one run."""
     lines = text.split("\n")
     if whole or len(lines) <= CHUNK_LINES or "\r" in text or "fmt:" in text or "\f" in text:
-        yield 0, lines, ast.parse(text, filename=path)
+        yield 0, "", lines, ast.parse(text, filename=path)
         return
     starts = [
         index
         for index, line in enumerate(lines)
-        if index and line.startswith(("class ", "def ", "async def ", "@")) and not lines[index - 1].strip()
+        if index
+        and (
+            (line.startswith(("class ", "def ", "async def ", "@")) and not lines[index - 1].strip())
+            or (_ASSIGNMENT.match(line) and lines[index - 1][:1] not in ("", " "))
+        )
     ]
-    begin = 0
+    begin, sep = 0, ""
     for end in [*starts, len(lines)]:
         if end < len(lines) and end - begin < CHUNK_LINES:
             continue
         if end == len(lines):
-            yield begin, lines[begin:], ast.parse("\n".join(lines[begin:]), filename=path)
+            yield begin, sep, lines[begin:], ast.parse("\n".join(lines[begin:]), filename=path)
             return
         try:
             tree = ast.parse("\n".join(lines[begin:end]), filename=path)
         except SyntaxError:
             continue  # the line only looked like a statement's start (inside a string): a longer run
         last = tree.body[-1] if tree.body else None
-        if not isinstance(last, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) or last.end_lineno is None:
-            continue  # not a place `_cuts` cuts at (after a multi-line definition, only blank lines between)
-        if last.body[0].lineno == last.lineno or any(line.strip() for line in lines[begin + last.end_lineno : end]):
-            continue
-        yield begin, _trimmed(lines[begin:end]), tree
-        begin = end
+        if _is_assignment(last) and last.end_lineno == end - begin and _ASSIGNMENT.match(lines[end]):
+            yield begin, sep, lines[begin:end], tree
+            begin, sep = end, ""
+        elif _is_definition(last) and last.end_lineno is not None and last.body[0].lineno != last.lineno:
+            if any(line.strip() for line in lines[begin + last.end_lineno : end]):
+                continue  # a comment between: `_cuts` keeps the two together
+            yield begin, sep, _trimmed(lines[begin:end]), tree
+            begin, sep = end, "\n\n"
+
+
+# A top-level line that can only start an assignment, once it is known to start a statement.
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?: = |: )")
 
 
 def _trimmed(lines: list[str]) -> list[str]:
@@ -142,16 +153,17 @@ def _trimmed(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _blocks(lines: list[str], tree: ast.Module, *, first: bool, trusted: bool) -> list[_Block]:
+def _blocks(lines: list[str], tree: ast.Module, before: str, *, first: bool, trusted: bool) -> list[_Block]:
     """A run of top-level statements as blocks for black, or already as black leaves them (`trusted`: the
-    built-in templates wrote them). The module's first block (the imports) always goes to black."""
+    built-in templates wrote them); `before` joins it to the run before. The module's first block (the imports)
+    always goes to black."""
     text = "\n".join(lines)
     laid = prelayout(lines, tree)  # black's own splits made ahead: far less left to do
     fits = settled(laid, tree) if trusted else [False] * len(laid)
     classes = {_first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
     blocks: list[_Block] = []
     for start, end, sep in _cuts(text, tree, laid):
-        sep = sep if start or first else "\n\n"  # a later run starts after a cut before a definition
+        sep = sep if start else before
         if (start or not first) and all(fits[start:end]):  # black would leave it as it is
             piece = _piece(laid, start, end)
             blocks.append(_Block(piece, "", sep, result=piece))
@@ -316,11 +328,11 @@ def join_blocks(pieces: Sequence[tuple[str, str]]) -> str:
     return "".join(sep + block for sep, block in pieces) if pieces else ""
 
 
-def _is_assignment(node: ast.stmt) -> bool:
+def _is_assignment(node: ast.stmt | None) -> TypeGuard[ast.Assign | ast.AnnAssign]:
     return isinstance(node, ast.Assign | ast.AnnAssign)
 
 
-def _is_definition(node: ast.stmt) -> bool:
+def _is_definition(node: ast.stmt | None) -> TypeGuard[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
     return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
 
 
@@ -349,6 +361,12 @@ def _cpus() -> int:
         return int(len(os.sched_getaffinity(0)) or 1)
     except AttributeError:  # not on Linux
         return int(os.cpu_count() or 1)
+
+
+def prepare() -> None:
+    """Load black now, while something else has the other core (a run whose model stage is in a process of
+    its own), rather than when the first file is formatted."""
+    _black()
 
 
 def _black() -> Any:

@@ -155,10 +155,10 @@ def test_a_long_module_parsed_a_run_at_a_time_gives_the_same_bytes(
     parsed: list[int] = []
     real = fmt._chunks
 
-    def recording(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, list[str], fmt.ast.Module]]:
-        for offset, lines, tree in real(text, path, whole=whole):
+    def recording(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, str, list[str], fmt.ast.Module]]:
+        for offset, sep, lines, tree in real(text, path, whole=whole):
             parsed.append(len(lines))
-            yield offset, lines, tree
+            yield offset, sep, lines, tree
 
     monkeypatch.setattr(fmt, "CHUNK_LINES", 40)
     monkeypatch.setattr(fmt, "_chunks", recording)
@@ -169,7 +169,9 @@ def test_a_long_module_parsed_a_run_at_a_time_gives_the_same_bytes(
 
 TRICKY = (
     "def first():\n    return 1\n\n\n"
-    'TEXT = """\n\nclass NotAClass:\n\n@not_a_decorator\n"""\n\n\n'  # a run cannot end inside a string
+    'TEXT = """\n\nclass NotAClass:\n\n@not_a_decorator\n"""\n'  # a run cannot end inside a string
+    "Y = g(1)\n"  # right after an assignment: a place to cut
+    "Z: int = 3\n\n\n"
     "class A:\n    x = 1\n\n\n"
     "# a comment before a definition keeps it with the one before\n\n"
     "def f(  a ):\n    return a\n\n\n"
@@ -183,8 +185,9 @@ def test_runs_end_only_where_the_whole_module_is_cut(monkeypatch: pytest.MonkeyP
     text = "import os\n\n\n" + TRICKY * 3
     out = fmt.format_files({"pkg/m.py": text}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
     assert out["pkg/m.py"] == fmt.format_source(text)
-    runs = [offset for offset, _, _ in fmt._chunks(text, "m.py", whole=False)]
+    runs = [(offset, sep) for offset, sep, _, _ in fmt._chunks(text, "m.py", whole=False)]
     lines = text.split("\n")
-    # Only before a definition that follows a multi-line one across blank lines: not inside the string, not after
-    # the assignment or the comment, not where no blank line stands.
-    assert [lines[r] for r in runs] == ["import os", "def first():", "def first():"]
+    # Before a definition that follows a multi-line one across blank lines, or between two assignments on
+    # consecutive lines: not inside the string, not after an assignment or a comment, not where no blank line is.
+    runs_of_one = [("Y = g(1)", ""), ("Z: int = 3", ""), ("def first():", "\n\n")]
+    assert [(lines[r], sep) for r, sep in runs] == [("import os", ""), *runs_of_one, *runs_of_one, *runs_of_one[:2]]
