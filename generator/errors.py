@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
@@ -40,6 +40,14 @@ class GeneratorError(Exception):
         self.diagnostics = tuple(diagnostics)
         self.exit_code = exit_code
         super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole when it crosses back from a stage's own process (background.py).
+        return (_rebuilt, (self.diagnostics, self.exit_code))
+
+
+def _rebuilt(diagnostics: tuple[Diagnostic, ...], exit_code: int) -> GeneratorError:
+    return GeneratorError(diagnostics, exit_code=exit_code)
 
 
 def fail(file: str, line: int | None, pointer: str, message: str) -> GeneratorError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from . import fingerprint
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
     from .ir import Package
     from .models import Models
     from .spec import Document
+
+
+# Below this much spec text, the model stage runs in the run's own process (a process of its own would
+# import the engine again, for a heap that small).
+MODELS_APART_MIN_CHARS = 500_000
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,9 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     `doc` stands in for the target's spec files (diff reads a spec from git)."""
     # The stages, in the order the data flows through them; imported here because an up-to-date target
     # (`generate` below) needs none of them, and they take ten times as long to import as it takes to answer.
+    from .background import Background, can_fork
     from .build import build
-    from .format import format_files
+    from .format import format_files, prepare
     from .models import generate_models
     from .render import laid_out, render, verbatim
     from .spec import load_spec
@@ -40,6 +47,14 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
 
     doc = doc or load_spec(target.specs, best_guess=target.best_guess)
     validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted
+    # A large spec's models are made in a process of their own: the engine's heap (most of a run's memory)
+    # goes when it ends, and black is loaded here meanwhile.
+    models_stage = partial(
+        generate_models, doc.data, file=doc.file, overrides=target.models, templates=target.templates
+    )
+    apart = Background(models_stage, models_stage, fork=can_fork() and len(doc.text) >= MODELS_APART_MIN_CHARS)
+    if apart.process is not None:
+        prepare()
     warnings: tuple[Diagnostic, ...] = ()
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
@@ -47,7 +62,7 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     warnings += doc.warnings  # each choice a best-guess recovery made, at its page line
     try:
         try:
-            models = generate_models(doc.data, file=doc.file, overrides=target.models, templates=target.templates)
+            models = apart.result()
             package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
         except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
             raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None

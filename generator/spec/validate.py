@@ -6,11 +6,12 @@ import ast
 import json
 import os
 import re
-import sys
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from .. import fingerprint
+from ..background import Background, can_fork
 from ..cache import Cache
 from ..errors import Diagnostic
 from . import openapi
@@ -259,56 +260,27 @@ BACKGROUND_MIN_CHARS = 4_000
 
 
 class Validation:
-    """`validate_cached(doc)` running in a forked process while the caller goes on with the next stages (it is
-    the longest single step of a cold run, and uses one core); `result()` waits for it. Where a fork is not
-    safe or not worth it (not Linux, one core, a small document), it has run before `result()` is
-    asked. A process that dies or fails answers nothing: `result()` then validates here, so every problem
-    is still reported, located, by this process."""
+    """`validate_cached(doc)` in a forked process while the caller goes on with the next stages (it is the
+    longest single step of a cold run, and uses one core); `result()` waits for it. Where a fork is not safe or
+    not worth it (not Linux, one core, a small document), it runs when `result()` is asked; a process that
+    dies answers nothing, and the document is then validated here (background.py)."""
 
     def __init__(self, doc: Document, *, enabled: bool = True) -> None:
-        self._doc, self._enabled = doc, enabled
-        self._problems: list[Diagnostic] | None = None
-        self._process: Any = None
-        if sys.platform != "linux" or (os.cpu_count() or 1) < 2 or len(doc.text) < BACKGROUND_MIN_CHARS:
-            return
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")  # the child has the document already: nothing is copied
-        self._receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_validate_into, args=(doc, enabled, send), daemon=True)
-        try:
-            process.start()
-        except (OSError, AssertionError):  # no fork to be had (limits), or this is a daemonic process itself
-            self._receive.close()
-        else:
-            self._process = process
-        finally:
-            send.close()
+        self._job = Background(
+            partial(_validate_into, doc, enabled),
+            partial(_rows, doc, enabled),
+            fork=can_fork() and len(doc.text) >= BACKGROUND_MIN_CHARS,
+        )
+        self._process = self._job.process
 
     def result(self) -> list[Diagnostic]:
-        if self._problems is None:
-            self._problems = self._collect()
-        return self._problems
-
-    def _collect(self) -> list[Diagnostic]:
-        if self._process is not None:
-            try:
-                rows = self._receive.recv()
-            except (EOFError, OSError):
-                rows = None  # the process died before it answered
-            finally:
-                self._receive.close()
-                self._process.join()
-            if isinstance(rows, list):
-                return [Diagnostic(*row) for row in rows]
-        return validate_cached(self._doc, enabled=self._enabled)
+        return [Diagnostic(*row) for row in self._job.result()]
 
 
-def _validate_into(doc: Document, enabled: bool, send: Any) -> None:
-    try:
-        problems = validate_cached(doc, enabled=enabled)
-        send.send([[d.file, d.line, d.pointer, d.message, d.level] for d in problems])
-    except BaseException:
-        send.send(None)
-    finally:
-        send.close()
+def _rows(doc: Document, enabled: bool) -> list[list[Any]]:
+    return [[d.file, d.line, d.pointer, d.message, d.level] for d in validate_cached(doc, enabled=enabled)]
+
+
+def _validate_into(doc: Document, enabled: bool) -> list[list[Any]]:
+    """What the validating process answers: plain rows, which cross back whole."""
+    return _rows(doc, enabled)
