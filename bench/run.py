@@ -150,8 +150,8 @@ class Bench:
         for part in ("generator", "templates"):
             shutil.copytree(REPO / part, self.code / part, ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy2(REPO / "pyproject.toml", self.code / "pyproject.toml")
-        # Byte-compiled, as an installed package is (pip compiles what it installs, the peers included): with
-        # PYTHONDONTWRITEBYTECODE set, every run would otherwise compile the generator's modules again.
+        # Byte-compiled, as an installed package is (pip compiles what it installs, the peers included): the
+        # first timed run would otherwise be the one that compiles the generator's modules.
         subprocess.run([str(PROJECT_PY), "-m", "compileall", "-q", str(self.code / "generator")], check=True)
 
     def case(self, spec: Spec, tool: str) -> Case:
