@@ -1,31 +1,72 @@
-"""YAML text → JSON-like data with a line per pointer: PyYAML's safe loader, its nesting, aliases and tags bounded."""
+"""YAML text → JSON-like data with a line per pointer: PyYAML's safe loader (libyaml's parser where it reads the
+document), its nesting, aliases and tags bounded."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from ..errors import fail
 from .load import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from .pointer import join
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, with nesting bounded."""
+class _Bounded(Composer):
+    """PyYAML's composer, its nesting bounded: it composes recursively, so the bound holds long before
+    Python's own recursion limit."""
 
     depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        # PyYAML composes recursively: bound the depth here, long before Python's own recursion limit.
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                mark = self.peek_event().start_mark  # type: ignore[attr-defined]
                 raise _TooDeep(mark.line + 1)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+class _Loader(Reader, Scanner, Parser, _Bounded, SafeConstructor, Resolver):
+    """The safe loader, all of it in Python, with nesting bounded: the one whose errors are reported."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _Bounded.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+def _fast_loader() -> Any:
+    """libyaml's scanner and parser (in C, twice as fast on a large spec; its parser keeps a stack, it does not
+    recurse) under the same bounded composer, constructor and resolver; None without libyaml."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return None
+
+    class FastLoader(CParser, _Bounded, SafeConstructor, Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Bounded.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+        # The composer's, not libyaml's own (which recurses in C, without a bound).
+        get_single_node = Composer.get_single_node
+        compose_document = Composer.compose_document
+
+    return FastLoader
 
 
 class _TooDeep(Exception):
@@ -41,6 +82,15 @@ def parse(text: str, *, file: str) -> tuple[dict[str, Any], dict[str, int]]:
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise fail(file, line, "", f"invalid YAML: {exc.reason} character {exc.character!r}") from None
+    fast = _fast_loader()
+    if fast is not None:
+        # Only a document libyaml reads whole is taken from it; any problem is found again, and reported, by
+        # the loader above, so its messages and lines are the same with or without libyaml.
+        try:
+            quick = fast(text)
+            return _built(quick, quick.get_single_node(), text, file)
+        except Exception:  # GeneratorError included: its marks would lack the pure loader's snippets
+            pass
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -57,9 +107,13 @@ def parse(text: str, *, file: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise fail(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
+    return _built(loader, node, text, file)
+
+
+def _built(loader: Any, node: yaml.Node | None, text: str, file: str) -> tuple[dict[str, Any], dict[str, int]]:
     if node is None:
         raise fail(file, 1, "", "the document is empty")
-    builder = _YamlBuilder(loader, file)
+    builder = _YamlBuilder(loader, file, size=len(text) + 1)
     data = builder.build(node, "#", 0)
     if not isinstance(data, dict):
         raise fail(file, node.start_mark.line + 1, "#", "the document is not a mapping of OpenAPI fields")
@@ -70,13 +124,13 @@ _PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 class _YamlBuilder:
-    def __init__(self, loader: _Loader, file: str) -> None:
+    def __init__(self, loader: Any, file: str, *, size: int) -> None:
         self.loader = loader
         self.file = file
         self.lines: dict[str, int] = {}
         self.expanded = 0
         # Without aliases a document has fewer nodes than characters; past that, aliases are multiplying it.
-        self.limit = max(MAX_ALIAS_EXPANSION, len(loader.buffer))
+        self.limit = max(MAX_ALIAS_EXPANSION, size)
 
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
         line = node.start_mark.line + 1
