@@ -271,7 +271,6 @@ class Validation:
             partial(_rows, doc, enabled),
             fork=can_fork() and len(doc.text) >= BACKGROUND_MIN_CHARS,
         )
-        self._process = self._job.process
 
     def result(self) -> list[Diagnostic]:
         return [Diagnostic(*row) for row in self._job.result()]
@@ -282,5 +281,6 @@ def _rows(doc: Document, enabled: bool) -> list[list[Any]]:
 
 
 def _validate_into(doc: Document, enabled: bool) -> list[list[Any]]:
-    """What the validating process answers: plain rows, which cross back whole."""
+    """What the validating process answers (plain rows, which cross back whole); apart from `_rows`, which the
+    parent runs when that process gives no answer, so that the two sides can fail separately."""
     return _rows(doc, enabled)

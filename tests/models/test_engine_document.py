@@ -40,6 +40,21 @@ CASES = {
     "a schema refers into the operations": _spec(
         {"Pet": {"type": "object", "properties": {"kind": {"$ref": "#/paths/~1pets/get/parameters/0/schema"}}}}
     ),
+    "a discriminator maps to a schema outside the components": {
+        **_spec(
+            {
+                "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}, "required": ["kind"]},
+                "Pet": {
+                    "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/$defs/Dog"},
+                    },
+                },
+            }
+        ),
+        "$defs": {"Dog": {"type": "object", "properties": {"kind": {"type": "string"}}, "required": ["kind"]}},
+    },
     "a schema refers to a parameter's schema": _spec(
         {"Pet": {"type": "object", "properties": {"size": {"$ref": "#/components/parameters/Size/schema"}}}},
         parameters={"Size": PARAMETER},

@@ -45,7 +45,7 @@ def test_the_background_answer_is_the_inline_one(tmp_path: Path, valid: bool) ->
     doc = load_spec((_spec(tmp_path, valid=valid),))
     assert len(doc.text) >= validate_module.BACKGROUND_MIN_CHARS
     pending = Validation(doc, enabled=False)
-    assert pending._process is not None  # it did fork
+    assert pending._job.process is not None  # it did fork
     assert pending.result() == validate(doc)
     assert bool(pending.result()) is not valid
 
@@ -87,5 +87,5 @@ def test_where_no_process_can_be_started_it_validates_here(tmp_path: Path, monke
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
     doc = load_spec((_spec(tmp_path, valid=False),))
     pending = Validation(doc, enabled=False)
-    assert pending._process is None
+    assert pending._job.process is None
     assert pending.result() == validate(doc) and pending.result()
