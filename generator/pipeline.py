@@ -12,14 +12,10 @@ from .errors import Diagnostic, GeneratorError, Report
 from .write import read_manifest, up_to_date, write
 
 if TYPE_CHECKING:
+    from .background import Worker
     from .ir import Package
     from .models import Models
     from .spec import Document
-
-
-# Below this much spec text, the model stage runs in the run's own process (a process of its own would
-# import the engine again, for a heap that small).
-MODELS_APART_MIN_CHARS = 500_000
 
 
 @dataclass(frozen=True)
@@ -35,9 +31,21 @@ class Result:
 def run(target: Target, *, doc: Document | None = None) -> Result:
     """Everything the target's package should contain, rendered in memory; nothing is written.
     `doc` stands in for the target's spec files (diff reads a spec from git)."""
+    # The model stage's process starts first, and loads the engine (a third of a second) while this one imports
+    # the other stages and reads the spec; its heap (most of a run's memory) goes when it ends.
+    from .background import Worker, can_fork
+
+    models_apart: Worker[Models] = Worker(_engine_loaded, fork=can_fork())
+    try:
+        return _run(target, doc, models_apart)
+    finally:
+        models_apart.close()
+
+
+def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> Result:
     # The stages, in the order the data flows through them; imported here because an up-to-date target
     # (`generate` below) needs none of them, and they take ten times as long to import as it takes to answer.
-    from .background import Background, can_fork
+    from . import render as render_stage
     from .build import build
     from .format import format_files, prepare
     from .models import generate_models
@@ -46,15 +54,14 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     from .spec.validate import Validation
 
     doc = doc or load_spec(target.specs, best_guess=target.best_guess)
-    validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted
-    # A large spec's models are made in a process of their own: the engine's heap (most of a run's memory)
-    # goes when it ends, and black is loaded here meanwhile.
     models_stage = partial(
-        generate_models, doc.data, file=doc.file, overrides=target.models, templates=target.templates
+        generate_models, doc.data, file=doc.file, overrides=dict(target.models), templates=target.templates
     )
-    apart = Background(models_stage, models_stage, fork=can_fork() and len(doc.text) >= MODELS_APART_MIN_CHARS)
-    if apart.process is not None:
-        prepare()
+    models_apart.hand(models_stage, models_stage)
+    validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted
+    # Meanwhile: black loaded, the package templates compiled.
+    prepare()
+    templates = render_stage.prepare(target)
     warnings: tuple[Diagnostic, ...] = ()
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
@@ -62,11 +69,11 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
     warnings += doc.warnings  # each choice a best-guess recovery made, at its page line
     try:
         try:
-            models = apart.result()
+            models = models_apart.result()
             package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
         except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
             raise GeneratorError(doc.relocate(exc.diagnostics), exit_code=exc.exit_code) from None
-        rendered = render(package, target=target)
+        rendered = render(package, target=target, env=templates)
         files = format_files(
             rendered,
             source=doc.file,
@@ -79,6 +86,13 @@ def run(target: Target, *, doc: Document | None = None) -> Result:
         raise
     warnings = _validated(validation.result(), target) + warnings
     return Result(files, warnings + doc.relocate(package.notes), doc.sha256, doc, models, package)
+
+
+def _engine_loaded() -> None:
+    """The model stage's process, before it has a document: the engine loaded and run once on the smallest."""
+    from .models.engine import warm
+
+    warm()
 
 
 def _validated(problems: list[Diagnostic], target: Target) -> tuple[Diagnostic, ...]:

@@ -87,3 +87,34 @@ def test_a_templates_folder_overrides_package_and_model_templates(tmp_path: Path
     package = tmp_path / "generated" / "t_client"
     assert marker.strip() in (package / "models.py").read_text()
     assert (package / "README.md").read_text().startswith("Our own words.")
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "says"),
+    [
+        ("x = 1\n{% if %}\n", 2, "Expected an expression"),  # does not compile
+        ("x = 1\n\n{{ pkg.no_such_field }}\n", 3, "no attribute 'no_such_field'"),  # fails as it renders
+        ("{% for x in pkg.header %}\n{{ x.y.z }}\n{% endfor %}\n", 2, "has no attribute 'y'"),
+    ],
+    ids=["syntax", "undefined", "nested"],
+)
+def test_a_broken_template_is_reported_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: str, line: int, says: str
+) -> None:
+    """A user's template that does not compile or render: `file:line: #: template: ...`, exit 1, nothing
+    written, and no "internal error"."""
+    from generator.cli import main
+
+    (tmp_path / "spec.yaml").write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.generator.targets.t]\nspec = "spec.yaml"\npackage = "t_client"\ntemplates = "mine"\n'
+    )
+    broken = tmp_path / "mine" / "package" / "errors.py.jinja2"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(template)
+
+    assert main(["generate", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:{line}: #: template: " in err and says in err
+    assert "internal error" not in err
+    assert not (tmp_path / "generated").exists()

@@ -255,21 +255,18 @@ def validate_cached(doc: Document, *, enabled: bool = True) -> list[Diagnostic]:
     return problems
 
 
-# Below this much spec text, validation takes about as long as starting a process for it.
-BACKGROUND_MIN_CHARS = 4_000
-
-
 class Validation:
     """`validate_cached(doc)` in a forked process while the caller goes on with the next stages (it is the
-    longest single step of a cold run, and uses one core); `result()` waits for it. Where a fork is not safe or
-    not worth it (not Linux, one core, a small document), it runs when `result()` is asked; a process that
-    dies answers nothing, and the document is then validated here (background.py)."""
+    longest single step of a cold run, and uses one core; on a small spec, the validator's import alone is a
+    tenth of a second); `result()` waits for it. Where a fork is not safe (not Linux, or one core), it runs when
+    `result()` is asked; a process that dies answers nothing, and the document is then validated here
+    (background.py)."""
 
     def __init__(self, doc: Document, *, enabled: bool = True) -> None:
         self._job = Background(
             partial(_validate_into, doc, enabled),
             partial(_rows, doc, enabled),
-            fork=can_fork() and len(doc.text) >= BACKGROUND_MIN_CHARS,
+            fork=can_fork(),
         )
 
     def result(self) -> list[Diagnostic]:
