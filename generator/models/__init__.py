@@ -53,11 +53,7 @@ def generate_models(
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
     raw, metadata = engine.run(plan.document, file=file, templates=templates)
-    text = source.finish(raw, carrier=plan.carrier, file=file)
-    scanned = source.scan(text, file=file)
-    tagged = source.enum_tags(text, scanned, file=file)
-    if tagged != text:
-        text, scanned = tagged, source.scan(tagged, file=file)
+    text, scanned = source.finish(raw, carrier=plan.carrier, file=file)
     classes: dict[str, str] = {}
     hints: dict[str, str] = {}
     for model in metadata.get("models", []):

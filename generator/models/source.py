@@ -8,7 +8,8 @@ import io
 import re
 import token
 import tokenize
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import encode, layout
@@ -48,36 +49,58 @@ class Scanned:
     imports: dict[str, str]  # a name the module imports → its dotted origin ("date_aliased" → "datetime.date")
 
 
-def finish(source: str, *, carrier: str, file: str) -> str:
-    """The models module: our imports, no carrier, every literal through `encode`."""
+def finish(source: str, *, carrier: str, file: str) -> tuple[str, Scanned]:
+    """The models module and what it defines: our imports, no carrier, every literal through `encode`, and tag
+    fields spelled with their enum members (`_enum_tags`). The module is tokenized once and parsed once: a large
+    spec's module is megabytes, and each parse of it a third of a second."""
     source = _HEADER.sub("", source, count=1)
     lines = source.split("\n")
     imports = [line for line in lines if line.startswith(("import ", "from "))]
     kept = [line for line in imports if not line.startswith(("from __future__", "from dataclasses import"))]
     body = "\n".join(line for line in lines if line not in imports)
-    body = _without_class(body, carrier, file) if carrier else body
-    head = ["from __future__ import annotations", "", *_OWN_IMPORTS, *kept, ""]
-    return reencode("\n".join(head) + body.lstrip("\n").rstrip("\n") + "\n", file=file)
+    head = "\n".join(["from __future__ import annotations", "", *_OWN_IMPORTS, *kept, ""])
+    text = reencode(head + body.lstrip("\n").rstrip("\n") + "\n", file=file)
+    tree = _parse(text, file)
+    carried = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == carrier), None)
+    nodes = [node for node in tree.body if node is not carried]
+    scanned = _scan(nodes)
+    lines = text.split("\n")
+    for tag in sorted(_enum_tags(nodes, scanned), key=lambda t: (t.expr.lineno, t.expr.col_offset), reverse=True):
+        expr = tag.expr
+        if expr.end_lineno != expr.lineno or expr.end_col_offset is None:
+            continue  # the engine writes these on one line; anything else is left as written
+        line = lines[expr.lineno - 1]
+        start, end = _column(line, expr.col_offset), _column(line, expr.end_col_offset)
+        lines[expr.lineno - 1] = line[:start] + tag.text + line[end:]
+        if tag.annotation:  # what a scan of the edited module reads as the field's type
+            scanned.fields[tag.cls] = tuple(
+                replace(f, type_hint=tag.text) if f.python_name == tag.field else f for f in scanned.fields[tag.cls]
+            )
+    if carried is not None and carried.end_lineno is not None:
+        start = min([carried.lineno, *(d.lineno for d in carried.decorator_list)])
+        del lines[start - 1 : carried.end_lineno]
+    count = head.count("\n")
+    body = "\n".join(lines[count:]).lstrip("\n").rstrip("\n")
+    return "\n".join(lines[:count]) + "\n" + body + "\n", scanned
 
 
-def _without_class(body: str, name: str, file: str) -> str:
-    tree = _parse(body, file)
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == name and node.end_lineno is not None:
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            lines = body.split("\n")
-            return "\n".join(lines[: start - 1] + lines[node.end_lineno :])
-    return body
+def _column(line: str, offset: int) -> int:
+    """A column as the syntax tree gives it (in UTF-8 bytes) as an index into the line's characters."""
+    return offset if line.isascii() else len(line.encode("utf-8")[:offset].decode("utf-8"))
 
 
 def scan(source: str, *, file: str) -> Scanned:
-    tree = _parse(source, file)
+    """What a models module defines, read from its syntax tree."""
+    return _scan(_parse(source, file).body)
+
+
+def _scan(nodes: list[ast.stmt]) -> Scanned:
     bases: dict[str, tuple[str, ...]] = {}
     enums: dict[str, dict[Any, str]] = {}
     fields: dict[str, tuple[Field, ...]] = {}
     aliases: set[str] = set()
     imports: dict[str, str] = {}
-    for node in tree.body:
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
                 imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
@@ -187,16 +210,22 @@ def _literal(text: str, file: str) -> str:
     return value
 
 
-def enum_tags(source: str, scanned: Scanned, *, file: str) -> str:
+@dataclass(frozen=True)
+class _Tag:
+    cls: str
+    field: str
+    expr: ast.expr  # the field's annotation, or its default
+    text: str  # what replaces it
+    annotation: bool
+
+
+def _enum_tags(nodes: list[ast.stmt], scanned: Scanned) -> Iterator[_Tag]:
     """A subclass's tag field (`Literal["a"]`, the discriminator value of its union) spelled with the enum member
     its base class declares for that value (`Literal[Kind.A]`), default included: the engine writes the plain
     value, which type checkers reject as an override of the base's enum field. Decoding and encoding see the
     same wire value either way."""
-    tree = _parse(source, file)
-    lines = source.split("\n")
-    edits: list[tuple[ast.expr, str]] = []  # node → its new source text
     defined: set[str] = set()  # the enums above this class: a default can only name one of those
-    for node in tree.body:
+    for node in nodes:
         if isinstance(node, ast.ClassDef) and node.name in scanned.enums:
             defined.add(node.name)
         if not (isinstance(node, ast.ClassDef) and node.name in scanned.fields):
@@ -210,18 +239,13 @@ def enum_tags(source: str, scanned: Scanned, *, file: str) -> str:
             member = _enum_member(stmt, inherited.get(stmt.target.id), scanned)
             if member is None or member.partition(".")[0] not in defined:
                 continue
-            edits.append((stmt.annotation, f"Literal[{member}]"))
+            name = stmt.target.id
+            yield _Tag(node.name, name, stmt.annotation, f"Literal[{member}]", annotation=True)
             default = stmt.value
             if isinstance(default, ast.Call):
                 default = next((k.value for k in default.keywords if k.arg == "default"), None)
             if isinstance(default, ast.Constant):
-                edits.append((default, member))
-    for expr, text in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
-        if expr.end_lineno != expr.lineno or expr.end_col_offset is None:
-            continue  # the engine writes these on one line; anything else is left as written
-        line = lines[expr.lineno - 1]
-        lines[expr.lineno - 1] = line[: expr.col_offset] + text + line[expr.end_col_offset :]
-    return "\n".join(lines)
+                yield _Tag(node.name, name, default, member, annotation=False)
 
 
 def _ancestors(name: str, scanned: Scanned) -> list[str]:

@@ -49,3 +49,22 @@ def test_the_tag_is_the_base_enums_member_and_the_module_type_checks(enum_first:
     assert decoded.to_dict() == feed
     assert mod.Approved(id="1").to_dict() == {"kind": "approved", "id": "1"}  # the tag is always sent
     assert mypy_strict(mod) == ""
+
+
+def test_a_tag_value_beyond_ascii_is_respelled_in_place() -> None:
+    """The syntax tree counts columns in UTF-8 bytes: a line with an accented tag value is edited at its
+    characters, not a byte count past them."""
+    document = _events()
+    document["components"]["schemas"]["Kind"]["enum"] = ["ápproved", "dénied"]
+    mapping = document["components"]["schemas"]["Event"]["discriminator"]["mapping"]
+    document["components"]["schemas"]["Event"]["discriminator"]["mapping"] = {
+        "ápproved": mapping["approved"],
+        "dénied": mapping["denied"],
+    }
+    models, mod = module(document)
+    feed = {"events": [{"kind": "dénied", "id": "2", "why": "w"}, {"kind": "ápproved", "id": "1", "by": "b"}]}
+    decoded = mod.Feed.from_dict(feed)
+    assert [type(e).__name__ for e in decoded.events] == ["Denied", "Approved"]
+    assert decoded.to_dict() == feed
+    assert mod.Approved(id="1").to_dict() == {"kind": "ápproved", "id": "1"}
+    assert {f.python_name: f.type_hint for f in models.fields["Approved"]}["kind"].startswith("Literal[Kind.")
