@@ -70,13 +70,34 @@ def load_targets(root: Path) -> tuple[Target, ...]:
         raise _bad(str(pyproject), "tool.generator", f"cannot read the configuration: {exc}") from None
     if not isinstance(table, dict):
         raise _bad(str(pyproject), "tool.generator", "must be a table")
+    _known(pyproject, "tool.generator", table, _SETTINGS)
     raw_targets = table.get("targets") or {}
     if not isinstance(raw_targets, dict):
         raise _bad(str(pyproject), "tool.generator.targets", "must be a table of targets")
     targets = [_target(pyproject, root, str(name), raw) for name, raw in raw_targets.items()]
     default = table.get("default")
+    if default is not None and default not in raw_targets:
+        known = ", ".join(sorted(raw_targets)) or "none"
+        raise _bad(str(pyproject), "tool.generator.default", f"names no target {default!r} (targets: {known})")
     targets.sort(key=lambda t: t.name != default)
     return tuple(targets)
+
+
+# The keys each table takes. Any other is refused: a misspelt `templates` or `package` would otherwise be
+# ignored, and the run would go on without it.
+_SETTINGS = ("default", "targets")
+_TARGET_KEYS = ("spec", "out", "package", "client", "names", "templates", "pagination")
+_NAME_KEYS = ("resources", "operations", "models")
+
+
+def _known(pyproject: Path, where: str, table: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in table:
+        if key not in keys:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), keys, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (it takes {', '.join(keys)})"
+            raise _bad(str(pyproject), f"{where}.{key}", f"unknown setting{hint}")
 
 
 def package_problem(package: str) -> str | None:
@@ -99,6 +120,7 @@ def _target(pyproject: Path, root: Path, name: str, raw: Any) -> Target:
 
     if not isinstance(raw, dict):
         raise bad("a target must be a table")
+    _known(pyproject, where, raw, _TARGET_KEYS)
     specs = raw.get("spec")
     specs = [specs] if isinstance(specs, str) else specs
     if not specs or not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
@@ -112,6 +134,7 @@ def _target(pyproject: Path, root: Path, name: str, raw: Any) -> Target:
     table = raw.get("names") or {}
     if not isinstance(table, dict):
         raise bad("`names` must be a table", ".names")
+    _known(pyproject, where + ".names", table, _NAME_KEYS)
     templates = raw.get("templates")
     if templates is not None and not isinstance(templates, str):
         raise bad("`templates` must name a folder", ".templates")

@@ -118,3 +118,39 @@ def test_a_broken_template_is_reported_at_its_line(
     assert f"{broken}:{line}: #: template: " in err and says in err
     assert "internal error" not in err
     assert not (tmp_path / "generated").exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "where", "says"),
+    [
+        ('[tool.generator.targets.x]\nspec = "s.yaml"\ntemplate = "mine"\n', "targets.x.template", "'templates'"),
+        ('[tool.generator.targets.x]\nspec = "s.yaml"\npackge = "p"\n', "targets.x.packge", "'package'"),
+        (
+            '[tool.generator.targets.x]\nspec = "s.yaml"\n[tool.generator.targets.x.names]\nresource = {}\n',
+            "targets.x.names.resource",
+            "'resources'",
+        ),
+        ('[tool.generator]\ndefualt = "x"\n[tool.generator.targets.x]\nspec = "s.yaml"\n', "defualt", "'default'"),
+        ('[tool.generator]\ndefault = "y"\n[tool.generator.targets.x]\nspec = "s.yaml"\n', "default", "targets: x"),
+    ],
+    ids=["templates", "package", "names", "default-key", "default-target"],
+)
+def test_a_setting_the_generator_would_ignore_is_refused(table: str, where: str, says: str, tmp_path: Path) -> None:
+    """A misspelt key, or a default naming no target, stops the run where it stands, instead of a run that
+    quietly goes on without it."""
+    (tmp_path / "pyproject.toml").write_text(table)
+    with pytest.raises(GeneratorError) as caught:
+        load_targets(tmp_path)
+    assert caught.value.exit_code == 2
+    message = str(caught.value)
+    assert f"tool.generator.{where}" in message and says in message, message
+
+
+def test_every_documented_setting_is_taken(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.generator]\ndefault = "x"\n[tool.generator.targets.x]\nspec = "s.yaml"\nout = "o"\npackage = "p"\n'
+        'client = "C"\ntemplates = "t"\n[tool.generator.targets.x.names]\nresources = {}\noperations = {}\n'
+        "models = {}\n[tool.generator.targets.x.pagination]\n"
+    )
+    (target,) = load_targets(tmp_path)
+    assert (target.package, target.client_name, target.templates) == ("p", "C", tmp_path / "t")
