@@ -298,7 +298,7 @@ def _methods(node: ast.ClassDef, lines: list[str], fits: list[bool], start: int,
     resource class of hundreds of methods with one long line in one of them no longer goes to black whole.
     It is that kind of class when its head (its line, docstring and anything before the first method) needs
     nothing from black, nothing but methods follow, and exactly one blank line, which black keeps there,
-    stands before each method."""
+    stands before each method (or none, after an overload's `...`: the two are then one piece)."""
     defs = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     if not defs or node.body[len(node.body) - len(defs) :] != defs:
         return []
@@ -308,16 +308,29 @@ def _methods(node: ast.ClassDef, lines: list[str], fits: list[bool], start: int,
         return []
     pieces.append((start, head_end, ""))
     previous = head_end  # index past the last line of the piece before
-    for method in defs:
+    for before, method in zip([None, *defs], defs, strict=False):
         first = _first_line(method) - 1
         gap = lines[previous:first]
-        if len(gap) != 1 or gap[0].strip() or not fits[previous] or method.end_lineno is None:
+        if method.end_lineno is None:
             return []
-        pieces.append((first, method.end_lineno, "\n"))
+        if not gap and before is not None and _is_stub(before):
+            # An overload's `...` and the def right after it: black leaves them without a blank line between,
+            # as it found them, and formats them together the same inside any class.
+            pieces[-1] = (pieces[-1][0], method.end_lineno, pieces[-1][2])
+        elif len(gap) != 1 or gap[0].strip() or not fits[previous]:
+            return []
+        else:
+            pieces.append((first, method.end_lineno, "\n"))
         previous = method.end_lineno
     if any(line.strip() for line in lines[previous:end]):
         return []  # a comment after the last method
     return pieces
+
+
+def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A def whose whole body is `...` (an overload's)."""
+    body = node.body
+    return len(body) == 1 and isinstance(body[0], ast.Expr) and getattr(body[0].value, "value", None) is Ellipsis
 
 
 def _piece(lines: list[str], start: int, end: int) -> str:

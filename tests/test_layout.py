@@ -284,6 +284,42 @@ def test_a_class_black_may_join_differently_goes_to_black_whole(
     assert any(block.startswith("class Repos(SyncResource):") for block in seen)
 
 
+OVERLOADED = RESOURCE.replace(
+    "    def get(self, *, owner: str) -> int:\n",
+    "    @overload\n"
+    "    def get(self, *, owner: str, stream: Literal[True]) -> Stream: ...\n"
+    "    @overload\n"
+    "    def get(self, *, owner: str, stream: Literal[False] = False) -> int: ...\n"
+    "    def get(self, *, owner: str, stream: bool = False) -> int | Stream:\n",
+    1,
+)
+
+
+def test_overloads_and_their_def_are_one_piece_of_a_class_cut_by_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An overload's `...` and the def right after it stand without a blank line, as black leaves them: the class
+    is still cut a method at a time, the overloads with their def, and only the long method goes to black."""
+    from generator.format import format_files
+
+    assert OVERLOADED != RESOURCE
+    seen = _given_to_black(monkeypatch)
+    out = format_files({"pkg/m.py": OVERLOADED}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
+    assert out["pkg/m.py"] == format_source(OVERLOADED)
+    assert [block.split("\n")[:2] for block in seen if "import" not in block] == [["class _:", "    def update("]]
+
+
+def test_a_def_right_after_a_method_that_is_no_stub_sends_the_class_to_black(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Black puts a blank line after a method with a body: with none there, the class goes to black whole."""
+    from generator.format import format_files
+
+    short = "options)\n    def other(self) -> int:\n        return 1\n\n    def update"  # all of it fits
+    text = OVERLOADED.replace("options)\n\n    def update", short, 1)
+    assert text != OVERLOADED
+    seen = _given_to_black(monkeypatch)
+    out = format_files({"pkg/m.py": text}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
+    assert out["pkg/m.py"] == format_source(text) != text
+    assert any(block.startswith("class Repos(SyncResource):") for block in seen)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_a_field_docstring_trusted_without_black_is_one_black_leaves_as_it_is(seed: int) -> None:
     rng = random.Random(seed)
@@ -299,3 +335,21 @@ def test_a_field_docstring_trusted_without_black_is_one_black_leaves_as_it_is(se
             trusted += 1
             assert format_source(text) == text, body
     assert trusted > 30  # the property was put to the test
+
+
+@pytest.mark.parametrize("spec", ["client-features.yaml", "sdk-features.yaml", "features-3.1.yaml", "tagless.yaml"])
+def test_no_client_or_resource_class_goes_to_black_whole(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in templates put one blank line between methods, none after an overload's `...`: every client
+    and resource class is cut a method at a time, whatever its operations (tagged or not, overloaded or not)."""
+    from generator import config, pipeline
+
+    target = config.with_flags(
+        config.ad_hoc((REPO / "tests" / "specs" / spec,), out=REPO / "unused", package="pkg"), cache=False
+    )
+    seen = _given_to_black(monkeypatch)
+    pipeline.run(target)
+    bases = ("(SyncResource):", "(AsyncResource):", "(SyncClientBase):", "(AsyncClientBase):")
+    whole = [
+        block.split("\n")[0] for block in seen if block.startswith("class ") and block.split("\n")[0].endswith(bases)
+    ]
+    assert not whole

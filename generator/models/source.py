@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import re
 import token
 import tokenize
@@ -76,12 +77,30 @@ def finish(source: str, *, carrier: str, file: str) -> tuple[str, Scanned]:
             scanned.fields[tag.cls] = tuple(
                 replace(f, type_hint=tag.text) if f.python_name == tag.field else f for f in scanned.fields[tag.cls]
             )
-    if carried is not None and carried.end_lineno is not None:
-        start = min([carried.lineno, *(d.lineno for d in carried.decorator_list)])
-        del lines[start - 1 : carried.end_lineno]
+    dropped = set(range(_first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
+    dropped |= _blank_lines_past_two(nodes, lines, dropped)
+    lines = [line for number, line in enumerate(lines) if number not in dropped]
     count = head.count("\n")
     body = "\n".join(lines[count:]).lstrip("\n").rstrip("\n")
     return "\n".join(lines[:count]) + "\n" + body + "\n", scanned
+
+
+def _first_line(node: ast.stmt) -> int:
+    """Its first line, its decorators' included."""
+    if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+        return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    return node.lineno
+
+
+def _blank_lines_past_two(nodes: list[ast.stmt], lines: list[str], dropped: set[int]) -> set[int]:
+    """The blank lines between two top-level statements past the first two (the engine leaves three before a
+    type alias, and the carrier's place leaves more): black keeps two, so with two the block needs no black."""
+    extra: set[int] = set()
+    for before, after in itertools.pairwise(nodes):
+        gap = [n for n in range(before.end_lineno or before.lineno, _first_line(after) - 1) if n not in dropped]
+        if len(gap) > 2 and not any(lines[n].strip() for n in gap):
+            extra.update(gap[2:])
+    return extra
 
 
 def _column(line: str, offset: int) -> int:

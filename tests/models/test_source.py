@@ -4,6 +4,7 @@ module defines is what a fresh read of the finished module finds, carrier gone a
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,19 @@ def test_the_tag_fields_are_respelled_in_the_module_and_in_what_is_reported() ->
     hints = {f.python_name: f.type_hint for f in scanned.fields["Approved"]}
     assert hints["kind"] == "Literal[Kind.APPROVED]"
     assert "kind: Literal[Kind.APPROVED]" in text and 'Literal["approved"]' not in text
+
+
+@pytest.mark.parametrize("given", _documents())
+def test_no_more_than_two_blank_lines_stand_between_top_level_statements(given: Any) -> None:
+    """As black leaves them, so a block needs no black for its blank lines: the engine writes three before a type
+    alias, and the carrier's place leaves more."""
+    document = given if isinstance(given, dict) else load_spec((Path(given),)).data
+    if "openapi" not in document or not str(document["openapi"]).startswith("3."):
+        pytest.skip("not an OpenAPI 3 document")
+    text, _, _ = _finished(document)
+    lines = text.split("\n")
+    body = ast.parse(text).body
+    for before, after in itertools.pairwise(body):
+        first = min([after.lineno, *(d.lineno for d in getattr(after, "decorator_list", ()))])
+        gap = lines[(before.end_lineno or before.lineno) : first - 1]
+        assert len(gap) <= 2, (len(gap), lines[first - 1])
