@@ -1,4 +1,5 @@
-"""Key → bytes: a persistent per-user cache of validation results and formatted code; storage only.
+"""Key → bytes: a persistent per-user cache of validation results, model engine output and formatted code;
+storage only.
 
 Entries are authenticated with an HMAC keyed by a secret that lives in the cache folder, readable by its owner
 alone. An entry that was torn, edited or planted by anyone without the secret reads as a miss, and so does

@@ -34,7 +34,7 @@ class Target:
     distribution: bool = False
     force: bool = False  # take over files the generator did not write
     best_guess: bool = False  # recover flattened pages by their most probable reading, each choice reported
-    cache: bool = True  # the user cache of validation results and formatted code; never changes the output
+    cache: bool = True  # the user cache (validation, model engine, formatting); never changes the output
 
     @property
     def package_dir(self) -> Path:

@@ -55,7 +55,12 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
 
     doc = doc or load_spec(target.specs, best_guess=target.best_guess)
     models_stage = partial(
-        generate_models, doc.data, file=doc.file, overrides=dict(target.models), templates=target.templates
+        generate_models,
+        doc.data,
+        file=doc.file,
+        overrides=dict(target.models),
+        templates=target.templates,
+        cache=target.cache,
     )
     models_apart.hand(models_stage, models_stage)
     validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted

@@ -41,9 +41,15 @@ class Models:
 
 
 def generate_models(
-    data: Mapping[str, Any], *, file: str, overrides: Mapping[str, str] = {}, templates: Path | None = None
+    data: Mapping[str, Any],
+    *,
+    file: str,
+    overrides: Mapping[str, str] = {},
+    templates: Path | None = None,
+    cache: bool = False,
 ) -> Models:
-    """Run the engine on the whole document with this project's templates."""
+    """Run the engine on the whole document with this project's templates; with `cache`, an engine run on the
+    same schemas as before is taken from the user cache (`engine.remembered`)."""
     version = data.get("openapi")
     if "swagger" in data or not isinstance(version, str) or not version.startswith("3."):
         # Even in lenient mode: a Swagger 2.0 document's paths and parameters mean something else.
@@ -52,7 +58,7 @@ def generate_models(
     plan = hoist.plan(data, file=file, overrides=overrides)
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
-    raw, metadata = engine.run(plan.document, file=file, templates=templates)
+    raw, metadata = engine.remembered(plan.document, file=file, templates=templates, cache=cache)
     text, scanned = source.finish(raw, carrier=plan.carrier, file=file)
     classes: dict[str, str] = {}
     hints: dict[str, str] = {}

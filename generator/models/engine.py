@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import shutil
@@ -10,7 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .. import assets
+from .. import assets, fingerprint
 from ..errors import GeneratorError, fail
 
 SCHEMAS = "#/components/schemas"
@@ -39,6 +40,31 @@ _SMALLEST = {
 def warm() -> None:
     """Load the engine now (a third of a second), in a process that will be handed a document later."""
     run(copy.deepcopy(_SMALLEST), file="<warm-up>")
+
+
+def remembered(
+    document: dict[str, Any], *, file: str, templates: Path | None = None, cache: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """`run`, remembered in the user cache by what the engine reads: its document (`repr` tells 1, 1.0, True
+    and "1" apart, and keeps the order the module follows) and the generator's fingerprint, which holds the
+    engine's version and the built-in model templates. An edit that leaves every schema as it was (an
+    operation's text, a parameter, a server) does not run the engine again. With model templates of the
+    user's own, the engine always runs."""
+    if not cache or (templates is not None and (templates / "models").is_dir()):
+        return run(document, file=file, templates=templates)
+    from ..cache import Cache
+
+    store = Cache()
+    entry = fingerprint.digest("models", fingerprint.code(), repr(document))
+    hit = store.get("models", entry)
+    if hit is not None:
+        with contextlib.suppress(ValueError):
+            source, metadata = json.loads(hit)
+            if isinstance(source, str) and isinstance(metadata, dict):
+                return source, metadata
+    source, metadata = run(document, file=file, templates=templates)
+    store.put("models", entry, json.dumps([source, metadata]).encode("utf-8"))
+    return source, metadata
 
 
 def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -> tuple[str, dict[str, Any]]:
