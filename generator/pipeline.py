@@ -64,15 +64,15 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
     )
     models_apart.hand(models_stage, models_stage)
     validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted
-    # Meanwhile: black loaded, the package templates compiled.
-    prepare()
-    templates = render_stage.prepare(target)
     warnings: tuple[Diagnostic, ...] = ()
     if doc.recovered:
         note = "the page's YAML had lost its indentation; recovered it from the OpenAPI grammar"
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
     warnings += doc.warnings  # each choice a best-guess recovery made, at its page line
     try:
+        # While the model stage runs: black loaded, the package templates compiled.
+        prepare()
+        templates = render_stage.prepare(target)
         try:
             models = models_apart.result()
             package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
