@@ -64,9 +64,14 @@ def prepare(target: Target) -> jinja2.Environment:
     stage has the other core, not after it."""
     env = environment(target.templates)
     with _located():
-        for name in _package_templates(env):
+        for name in env.list_templates(filter_func=_ours):
             env.get_template(name)
     return env
+
+
+def _ours(name: str) -> bool:
+    """The templates this environment renders (and the macros they import); `models/` are the engine's."""
+    return name.endswith(".jinja2") and not name.startswith("models/")
 
 
 @contextmanager
