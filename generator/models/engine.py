@@ -54,11 +54,14 @@ def remembered(
         return run(document, file=file, templates=templates)
     from ..cache import Cache
 
+    try:
+        entry = fingerprint.digest("models", fingerprint.code(), repr(document))
+    except RecursionError:  # nested deeper than repr goes: the engine meets that itself, and says where
+        return run(document, file=file, templates=templates)
     store = Cache()
-    entry = fingerprint.digest("models", fingerprint.code(), repr(document))
     hit = store.get("models", entry)
     if hit is not None:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, TypeError):  # an entry that is not the engine's answer: run it
             source, metadata = json.loads(hit)
             if isinstance(source, str) and isinstance(metadata, dict):
                 return source, metadata

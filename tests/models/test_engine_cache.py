@@ -104,7 +104,8 @@ def test_model_templates_of_the_users_own_always_run_the_engine(tmp_path: Path, 
     assert len(engine_runs) == 2
 
 
-def test_an_entry_that_is_not_the_engines_is_run_again(tmp_path: Path, engine_runs: list[int]) -> None:
+@pytest.mark.parametrize("payload", [b'["not", "a mapping"]', b"7", b"not json", b'{"a": 1, "b": 2}'])
+def test_an_entry_that_is_not_the_engines_is_run_again(tmp_path: Path, engine_runs: list[int], payload: bytes) -> None:
     spec = _spec(tmp_path, _document())
     first = _run(spec, cache=True)
     from generator.cache import Cache
@@ -112,6 +113,6 @@ def test_an_entry_that_is_not_the_engines_is_run_again(tmp_path: Path, engine_ru
     store = Cache()
     folder = store.root / "models"
     (entry,) = [p.name for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    store.put("models", entry, b'["not", "a mapping"]')  # authentic, and not what the engine answers
+    store.put("models", entry, payload)  # authentic, and not what the engine answers
     assert _run(spec, cache=True) == first
     assert len(engine_runs) == 2
