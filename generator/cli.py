@@ -232,7 +232,7 @@ def _target_options(parser: argparse.ArgumentParser) -> None:
         "--no-cache",
         dest="cache",
         action="store_false",
-        help="neither read nor write the user cache of validation results, model engine output and formatted code",
+        help="neither read nor write the user cache (validation results, model engine output, formatted code)",
     )
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding pyproject.toml")
 

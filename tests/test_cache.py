@@ -124,7 +124,7 @@ def test_validation_is_remembered_per_spec_text(monkeypatch: pytest.MonkeyPatch)
     calls: list[str] = []
     problem = Diagnostic("spec.yaml", 3, "#/paths", "bad", level="error")
 
-    def validate(doc: Document) -> list[Diagnostic]:
+    def validate(doc: Document, **_: object) -> list[Diagnostic]:
         calls.append(doc.text)
         return [problem]
 
@@ -140,7 +140,7 @@ def test_validation_is_remembered_per_spec_text(monkeypatch: pytest.MonkeyPatch)
 
 def test_cache_keys_follow_the_generator_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(validate_module, "validate", lambda doc: calls.append(doc.text) or [])
+    monkeypatch.setattr(validate_module, "validate", lambda doc, **_: calls.append(doc.text) or [])
     validate_cached(_doc())
     monkeypatch.setattr(fingerprint, "code", lambda: "another generator or validator version")
     validate_cached(_doc())
