@@ -341,7 +341,9 @@ def _fix_command(args: argparse.Namespace, target: Target) -> str:
 
 def _watch(args: argparse.Namespace) -> Report:
     from .commands.watch import watch
-    from .pipeline import generate
+    from .pipeline import generate, keep_warm
+
+    keep_warm()  # once, before the first run: every regeneration's model stage then starts with the engine loaded
 
     def one(target: Target) -> str:
         report = generate(target)

@@ -181,3 +181,36 @@ def test_an_edit_made_while_a_run_is_under_way_is_not_lost(tmp_path: Path) -> No
     thread.join(timeout=TIMEOUT)
     assert done == [0], "watch never ran again after the edit"
     assert len(runs) == 2 and "edited during the first run" in runs[1]
+
+
+def test_watch_loads_the_model_engine_once_for_all_its_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run's model stage process is forked from the watching one: with the engine loaded there once, no
+    regeneration loads it again."""
+    import generator.commands.watch as watch_module
+    import generator.pipeline as pipeline
+    from generator.cli import main
+
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "keep_warm", lambda: calls.append("warm"))
+    monkeypatch.setattr(watch_module, "watch", lambda *args, **kwargs: calls.append("watch") or 0)
+    (tmp_path / "pyproject.toml").write_text('[tool.generator.targets.t]\nspec = "spec.yaml"\n', "utf-8")
+    assert main(["watch", "--root", str(tmp_path)]) == 0
+    assert calls == ["warm", "watch"]
+
+
+def test_a_run_forked_from_a_warm_process_finds_the_engine_loaded() -> None:
+    from generator import pipeline
+    from generator.background import Worker
+
+    pipeline.keep_warm()
+    worker: Worker[bool] = Worker(_nothing, fork=True)
+    worker.hand(_engine_was_loaded, lambda: False)
+    assert worker.result() is True
+
+
+def _nothing() -> None:
+    pass
+
+
+def _engine_was_loaded() -> bool:
+    return "datamodel_code_generator.parser.openapi" in sys.modules
