@@ -48,7 +48,7 @@ def remembered(
     """`run`, remembered in the user cache by what the engine reads: its document (`repr` tells 1, 1.0, True
     and "1" apart, and keeps the order the module follows) and the generator's fingerprint, which holds the
     engine's version and the built-in model templates. An edit that leaves every schema as it was (an
-    operation's text, a parameter, a server) does not run the engine again. With model templates of the
+    operation's text, a path, a server) does not run the engine again. With model templates of the
     user's own, the engine always runs."""
     if not cache or (templates is not None and (templates / "models").is_dir()):
         return run(document, file=file, templates=templates)
