@@ -60,18 +60,15 @@ def laid_out(package: Package, target: Target) -> frozenset[str]:
 
 
 def prepare(target: Target) -> jinja2.Environment:
-    """The target's environment with its package templates compiled: a tenth of a second taken while the model
-    stage has the other core, not after it."""
+    """The target's environment with the templates `render` uses compiled (the package's, the macros they
+    import, the distribution's when asked for): a tenth of a second taken while the model stage has the other
+    core, not after it. Any other file in a user's templates folder is left alone, as `render` leaves it."""
     env = environment(target.templates)
+    used = ("package/", "macros/", *(("distribution/",) if target.distribution else ()))
     with _located():
-        for name in env.list_templates(filter_func=_ours):
+        for name in env.list_templates(filter_func=lambda n: n.startswith(used) and n.endswith(".jinja2")):
             env.get_template(name)
     return env
-
-
-def _ours(name: str) -> bool:
-    """The templates this environment renders (and the macros they import); `models/` are the engine's."""
-    return name.endswith(".jinja2") and not name.startswith("models/")
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 import pytest
 
@@ -27,3 +29,17 @@ def test_the_templates_a_run_renders_are_compiled_before_it_renders(monkeypatch:
     monkeypatch.setattr(jinja2.Environment, "compile", compiles)
     files = render.render(package, target=target, env=env)
     assert "pkg/client.py" in files
+
+
+def test_a_file_in_the_users_templates_that_no_package_template_uses_is_left_alone(tmp_path: Path) -> None:
+    """Compiling ahead compiles what rendering uses, nothing more: a scratch file that does not compile, beside
+    the user's templates, stops no run (as it never did)."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "scratch.jinja2").write_text("{% if %}\n", "utf-8")
+    target = config.with_flags(
+        config.ad_hoc((REPO / "tests" / "specs" / "client-features.yaml",), out=tmp_path / "out", package="pkg"),
+        cache=False,
+        templates=mine,
+    )
+    assert "pkg/client.py" in pipeline.run(target).files
