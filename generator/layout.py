@@ -12,7 +12,8 @@ statements they write thousands of times are split here the way black splits the
 - a `def` line: its parameters, like a call's arguments (but a lone one followed by a comma), and a
   subscripted return hint too long for the closing line with its brackets' contents on a line of their own;
 - an assignment (annotated or not) whose call does not fit after its target: the call inside parentheses,
-  on lines of its own.
+  on lines of its own; and where not even those fit, an annotation's brackets split first, the call after them;
+- a `class` line too long for its bases: the bases on a line of their own.
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
 than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
@@ -50,18 +51,16 @@ def prelayout(lines: list[str], tree: ast.Module) -> list[str]:
 
 
 def _candidates(tree: ast.Module) -> list[ast.stmt]:
-    """Assignments (dataclass fields and endpoint entries among them), `return` statements and `def` lines: the
-    statements the templates repeat."""
+    """Assignments (dataclass fields and endpoint entries among them), `return` statements, calls, and `def` and
+    `class` lines: the statements the templates repeat."""
     found: list[ast.stmt] = []
     stack: list[ast.stmt] = list(tree.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Return | ast.Assign | ast.AnnAssign):
+        if isinstance(node, ast.Return | ast.Assign | ast.AnnAssign | ast.Expr):
             found.append(node)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             found.append(node)
-            stack.extend(node.body)
-        elif isinstance(node, ast.ClassDef):
             stack.extend(node.body)
         elif isinstance(node, ast.If):
             stack.extend(node.body + node.orelse)
@@ -72,9 +71,11 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
     indent = line[: len(line) - len(line.lstrip(" "))]
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return _def(node, line, indent)
+    if isinstance(node, ast.ClassDef):
+        return _class(node, line, indent)
     if node.end_lineno != node.lineno:
         return None  # already spread over several lines
-    if not isinstance(node, ast.Return | ast.Assign | ast.AnnAssign):
+    if not isinstance(node, ast.Return | ast.Assign | ast.AnnAssign | ast.Expr):
         return None
     value = node.value
     if isinstance(value, ast.Await):
@@ -91,12 +92,35 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
         annotation = _source(node.annotation, line) if isinstance(node, ast.AnnAssign) else ""
         if any(c in head.replace(annotation, "") for c in "([{"):
             return None
-        if not head.endswith(" = ") or len(head + "(") > LINE_LENGTH:
+        if not head.endswith(" = "):
             return None
+        if len(head + "(") > LINE_LENGTH:
+            return _annotation_split(node, value, line, indent) if isinstance(node, ast.AnnAssign) else None
         inner = indent + INDENT
         body = _expression(value, line, inner, inner, "")
         return None if body is None else [head + "(", *body, indent + ")"]
     return _expression(value, line, head, indent, "")
+
+
+def _annotation_split(node: ast.AnnAssign, value: ast.Call, line: str, indent: str) -> list[str] | None:
+    """`name: Hint[A, B] = call(...)` where not even `name: Hint[A, B] = (` fits: black splits the annotation's
+    brackets, their contents on a line of their own, then the call after `] = `, whose arguments it has already
+    put below it (a call that would fit on that line whole is left to black)."""
+    annotation = node.annotation
+    if not isinstance(annotation, ast.Subscript) or not isinstance(annotation.value, ast.Name):
+        return None
+    target = _source(node.target, line)
+    hint, name = _source(annotation, line), annotation.value.id
+    if not line.startswith(f"{indent}{target}: {hint} = ") or not hint.startswith(name + "["):
+        return None
+    first, contents = f"{indent}{target}: {name}[", indent + INDENT + hint[len(name) + 1 : -1]
+    if len(first) > LINE_LENGTH or len(contents) > LINE_LENGTH:
+        return None  # the contents would be split again, with a comma added: black's to do
+    head = indent + "] = "
+    if len(head + _source(value, line)) <= LINE_LENGTH:
+        return None
+    call = _expression(value, line, head, indent, "")
+    return None if call is None else [first, contents, *call]
 
 
 def _expression(node: ast.expr, line: str, head: str, indent: str, tail: str) -> list[str] | None:
@@ -206,6 +230,17 @@ def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, line: str, indent: str) -
         # A def's brackets that hold no comma get one (a call's do not): `self,` alone on its line.
         return [opening, hugged + ("," if len(parameters) == 1 else ""), *tail]
     return [opening, *(inner + p + "," for p in parameters), *tail]
+
+
+def _class(node: ast.ClassDef, line: str, indent: str) -> list[str] | None:
+    """A `class` line too long for its bases: they go on a line of their own, when they fit there (black adds
+    no comma to a class's brackets, as it does to a def's)."""
+    if node.keywords or not node.bases or any(base.end_lineno != node.lineno for base in node.bases):
+        return None
+    opening, bases = f"{indent}class {node.name}(", ", ".join(_source(base, line) for base in node.bases)
+    if line != f"{opening}{bases}):" or len(opening) > LINE_LENGTH or len(indent + INDENT + bases) > LINE_LENGTH:
+        return None
+    return [opening, indent + INDENT + bases, indent + "):"]
 
 
 def _returns(returns: ast.expr, line: str, indent: str, tail: str) -> list[str] | None:

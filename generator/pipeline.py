@@ -48,21 +48,12 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
     from . import render as render_stage
     from .build import build
     from .format import format_files, prepare
-    from .models import generate_models
+    from .models import models_from_plan, plan_models
     from .render import laid_out, render, verbatim
     from .spec import load_spec
     from .spec.validate import Validation
 
     doc = doc or load_spec(target.specs, best_guess=target.best_guess)
-    models_stage = partial(
-        generate_models,
-        doc.data,
-        file=doc.file,
-        overrides=dict(target.models),
-        templates=target.templates,
-        cache=target.cache,
-    )
-    models_apart.hand(models_stage, models_stage)
     validation = Validation(doc, enabled=target.cache)  # on the other core, until the package is formatted
     warnings: tuple[Diagnostic, ...] = ()
     if doc.recovered:
@@ -70,10 +61,17 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
         warnings += (Diagnostic(doc.file, None, "#", note, level="note"),)
     warnings += doc.warnings  # each choice a best-guess recovery made, at its page line
     try:
-        # While the model stage runs: black loaded, the package templates compiled.
-        prepare()
-        templates = render_stage.prepare(target)
         try:
+            # The engine's document is made here while the engine loads in the model stage's process.
+            plan = plan_models(doc.data, file=doc.file, overrides=dict(target.models))
+            stage = partial(models_from_plan, plan, file=doc.file, templates=target.templates, cache=target.cache)
+            models_apart.hand(stage, stage)
+            # While the model stage runs: black loaded, the package templates compiled, and (with a core to
+            # spare) the spec's lines indexed for the notes that point into it.
+            prepare()
+            templates = render_stage.prepare(target)
+            if models_apart.process is not None:
+                doc.index_lines()
             models = models_apart.result()
             package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
         except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file

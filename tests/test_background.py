@@ -78,7 +78,7 @@ def test_the_stages_located_error_arrives_as_it_is(tmp_path: Path, monkeypatch: 
 
 def test_a_process_that_dies_is_run_again_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
-    real = generator.models.hoist.plan
+    real = generator.models.engine.remembered
     ran_here: list[bool] = []
 
     def dies_apart(*args: object, **kwargs: object) -> object:
@@ -89,7 +89,7 @@ def test_a_process_that_dies_is_run_again_here(tmp_path: Path, monkeypatch: pyte
 
     target = _target(SPECS / "client-features.yaml", tmp_path)
     expected = pipeline.run(target).files
-    monkeypatch.setattr(generator.models.hoist, "plan", dies_apart)
+    monkeypatch.setattr(generator.models.engine, "remembered", dies_apart)
     assert pipeline.run(target).files == expected
     assert ran_here == [True]  # the worker was handed the stage, died in it, and the stage ran here
 

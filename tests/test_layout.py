@@ -36,7 +36,7 @@ def _value(rng: random.Random, depth: int = 0) -> str:
 
 
 def _statement(rng: random.Random) -> str:
-    shape = rng.choice(["assign", "annotated", "return", "def", "attribute", "field"])
+    shape = rng.choice(["assign", "annotated", "return", "def", "attribute", "field", "call", "class"])
     hint = rng.choice(["A", "_models.Item | None", f"list[_models.{'Item' * rng.randint(1, 12)}] | None"])
     if shape == "attribute":  # a target so long that the call's name no longer fits after it
         name = "_".join(rng.sample(NAMES, rng.randint(1, 4)))
@@ -44,9 +44,19 @@ def _statement(rng: random.Random) -> str:
         return f"class A:\n    def f(self) -> None:\n        self.{name} = {value}\n"
     if shape == "assign":
         return f"X_{rng.choice(NAMES).upper()} = {_value(rng)}\n"
-    if shape == "annotated":
+    if shape == "annotated":  # a target too long for even `= (` after it splits the annotation's brackets
         fields = ", ".join(f"{name}={_value(rng, 1)}" for name in rng.sample(NAMES, rng.randint(1, 6)))
-        return f"X_{rng.choice(NAMES).upper()}: Endpoint[{hint}, None] = Endpoint({fields})\n"
+        target = "_".join(rng.sample(NAMES, rng.randint(1, 4))).upper()
+        second = rng.choice(["None", hint, "_models.Item" * rng.randint(1, 6)])
+        return f"X_{target}: Endpoint[{hint}, {second}] = Endpoint({fields})\n"
+    if shape == "call":  # a call as a statement: `super().__init__(...)`
+        keywords = ", ".join(f"{name}={_value(rng, 1)}" for name in rng.sample(NAMES, rng.randint(1, 6)))
+        call = rng.choice(["super().__init__", "await g"])
+        return f"class A:\n    def f(self) -> None:\n        {call}({keywords})\n"
+    if shape == "class":  # a class line too long for its bases
+        name = "".join(n.title() for n in rng.sample(NAMES, rng.randint(1, 5))).replace("_", "")
+        bases = ", ".join(rng.sample(["UnprocessableEntityError", "Base", "_Model", "x" * 40], rng.randint(1, 3)))
+        return f"class {name}Error({bases}):\n    pass\n"
     if shape == "field":  # a dataclass field: its name, hint and `_field(...)` call of any length
         keywords = ", ".join(f"{name}={_value(rng, 2)}" for name in rng.sample(NAMES, rng.randint(1, 3)))
         return f"class A:\n    {rng.choice(NAMES)}: {hint} = _field({keywords})\n"
@@ -85,6 +95,14 @@ PLAIN = [
     'name="teams.add", error_types={"422": TeamsAddOrUpdateMembershipForUserInOrgResponse422UnprocessableEntity'
     "Error})\n",
     'class A:\n    ubuntu: WorkflowRunUsageBillableUbuntu | None = _field(default=None, metadata={"wire": "UBUNTU"})\n',
+    "APPS_APPS_LIST_REPOS_ACCESSIBLE_TO_INSTALLATION: Endpoint[_models.AppsListReposAccessibleToInstallationResponse, "
+    '_models.Repository] = Endpoint(name="apps.apps_list_repos_accessible_to_installation", method="GET", '
+    'path=("/installation/repositories",), responses={"200": ("json", _models.AppsListReposAccessibleToInstallation'
+    "Response)})\n",
+    "class TeamsAddOrUpdateMembershipForUserInOrgResponse422UnprocessableEntityError(UnprocessableEntityError):\n"
+    '    """The documented error body."""\n',
+    "class A:\n    def __init__(self) -> None:\n        super().__init__(base_url=base_url or "
+    '"https://api.github.com", timeout=timeout, max_retries=max_retries, http_client=http_client)\n',
     "class A:\n    def __init__(self, owner: A) -> None:\n"
     "        self.oauth_authorizations_list_grants = to_raw_response_wrapper(owner.oauth_authorizations_list_grants)\n",
 ]

@@ -12,7 +12,7 @@ from ..errors import fail
 from . import engine, hoist, source
 from .source import Field as ModelField
 
-__all__ = ["ModelField", "Models", "generate_models"]
+__all__ = ["ModelField", "Models", "generate_models", "models_from_plan", "plan_models"]
 
 # A document without component schemas still gets a models module, so that every package has the same shape.
 EMPTY = "from __future__ import annotations\n\nfrom ._serde import Model as _Model  # noqa: F401\n"
@@ -48,14 +48,27 @@ def generate_models(
     templates: Path | None = None,
     cache: bool = False,
 ) -> Models:
-    """Run the engine on the whole document with this project's templates; with `cache`, an engine run on the
-    same schemas as before is taken from the user cache (`engine.remembered`)."""
+    """`plan_models` then `models_from_plan`: the whole stage in one call."""
+    return models_from_plan(
+        plan_models(data, file=file, overrides=overrides), file=file, templates=templates, cache=cache
+    )
+
+
+def plan_models(data: Mapping[str, Any], *, file: str, overrides: Mapping[str, str] = {}) -> hoist.Plan:
+    """The engine's document, made from the spec's: every schema normalised and hoisted to a named component,
+    and what the engine's components stand for in the spec. Apart from the engine's run, so that a run can make
+    it while the engine is still loading elsewhere (pipeline.py)."""
     version = data.get("openapi")
     if "swagger" in data or not isinstance(version, str) or not version.startswith("3."):
         # Even in lenient mode: a Swagger 2.0 document's paths and parameters mean something else.
         where = "#/swagger" if "swagger" in data else "#/openapi"
         raise fail(file, None, where, "only OpenAPI 3.x documents can be generated, even with --no-validate")
-    plan = hoist.plan(data, file=file, overrides=overrides)
+    return hoist.plan(data, file=file, overrides=overrides)
+
+
+def models_from_plan(plan: hoist.Plan, *, file: str, templates: Path | None = None, cache: bool = False) -> Models:
+    """Run the engine on the planned document with this project's templates; with `cache`, an engine run on the
+    same schemas as before is taken from the user cache (`engine.remembered`)."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
     raw, metadata = engine.remembered(plan.document, file=file, templates=templates, cache=cache)

@@ -52,37 +52,164 @@ class Scanned:
 
 def finish(source: str, *, carrier: str, file: str) -> tuple[str, Scanned]:
     """The models module and what it defines: our imports, no carrier, every literal through `encode`, and tag
-    fields spelled with their enum members (`_enum_tags`). The module is tokenized once and parsed once: a large
-    spec's module is megabytes, and each parse of it a third of a second."""
+    fields spelled with their enum members (`_enum_tags`). The module is parsed once, and every change is
+    placed by that one tree: a large spec's module is megabytes, and each parse of it a third of a second,
+    each tokenize of it more."""
     source = _HEADER.sub("", source, count=1)
     lines = source.split("\n")
     imports = [line for line in lines if line.startswith(("import ", "from "))]
     kept = [line for line in imports if not line.startswith(("from __future__", "from dataclasses import"))]
     body = "\n".join(line for line in lines if line not in imports)
     head = "\n".join(["from __future__ import annotations", "", *_OWN_IMPORTS, *kept, ""])
-    text = reencode(head + body.lstrip("\n").rstrip("\n") + "\n", file=file)
+    text = head + body.lstrip("\n").rstrip("\n") + "\n"
     tree = _parse(text, file)
     carried = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == carrier), None)
     nodes = [node for node in tree.body if node is not carried]
-    scanned = _scan(nodes)
     lines = text.split("\n")
-    for tag in sorted(_enum_tags(nodes, scanned), key=lambda t: (t.expr.lineno, t.expr.col_offset), reverse=True):
+    strings = _string_edits(nodes, lines)
+    if strings is None:  # a literal the tree cannot place alone (implicit concatenation): token by token
+        text = reencode(text, file=file)
+        tree = _parse(text, file)
+        carried = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == carrier), None)
+        nodes = [node for node in tree.body if node is not carried]
+        lines, strings = text.split("\n"), []
+    scanned = _scan(nodes)
+    tags: list[_Edit] = []
+    for tag in _enum_tags(nodes, scanned):
         expr = tag.expr
         if expr.end_lineno != expr.lineno or expr.end_col_offset is None:
             continue  # the engine writes these on one line; anything else is left as written
-        line = lines[expr.lineno - 1]
-        start, end = _column(line, expr.col_offset), _column(line, expr.end_col_offset)
-        lines[expr.lineno - 1] = line[:start] + tag.text + line[end:]
+        tags.append(_Edit(*_span(expr, lines), tag.text))
         if tag.annotation:  # what a scan of the edited module reads as the field's type
             scanned.fields[tag.cls] = tuple(
                 replace(f, type_hint=tag.text) if f.python_name == tag.field else f for f in scanned.fields[tag.cls]
             )
     dropped = set(range(_first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
-    lines = [line for number, line in enumerate(lines) if number not in dropped]
+    edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
+    kept_lines = [line for number, line in enumerate(edited) if number not in dropped and line is not None]
     count = head.count("\n")
-    body = "\n".join(lines[count:]).lstrip("\n").rstrip("\n")
-    return "\n".join(lines[:count]) + "\n" + body + "\n", scanned
+    body = "\n".join(kept_lines[count:]).lstrip("\n").rstrip("\n")
+    return "\n".join(kept_lines[:count]) + "\n" + body + "\n", scanned
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """Text to put in place of a span of the module: (line index, character column) to (line index, column)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    text: str
+
+    def holds(self, other: _Edit) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def _span(node: ast.expr, lines: list[str]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A node's span, its columns (UTF-8 bytes in the tree) as indexes into its lines' characters."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    return (first, _column(lines[first], node.col_offset)), (last, _column(lines[last], node.end_col_offset or 0))
+
+
+def _string_edits(nodes: list[ast.stmt], lines: list[str]) -> list[_Edit] | None:
+    """Each string literal re-written by `encode` as `reencode` does token by token, placed by the tree; None when
+    the tree cannot place some literal alone (`"a" "b"` is one node of two tokens; an f-string) or a statement
+    holds a block other than a class's, where only tokens tell a docstring from a value."""
+    edits: list[_Edit] = []
+    pending: list[tuple[ast.stmt, bool]] = [(node, False) for node in nodes]
+    while pending:
+        node, first = pending.pop()
+        if isinstance(node, ast.ClassDef):
+            pending += [(stmt, index == 0 and stmt.lineno > node.lineno) for index, stmt in enumerate(node.body)]
+            parts: list[ast.AST] = [*node.decorator_list, *node.bases, *node.keywords]
+        elif hasattr(node, "body"):
+            return None
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            start, end = _span(node.value, lines)
+            written = _text(lines, start, end)
+            if not _plain(written):
+                if _prefixed(written):
+                    continue
+                return None
+            body = encode.docstring(node.value.value)
+            # A block's first statement is its docstring, laid out as black does; a later one (a field's
+            # docstring) black leaves as it is.
+            text = layout.docstring(body, start[1]) if first else '"""' + body + '"""'
+            edits.append(_Edit(start, end, text))
+            continue
+        else:
+            parts = [node]
+        for part in parts:
+            if not _quoted(part, lines):
+                continue
+            for inner in ast.walk(part):
+                if isinstance(inner, ast.JoinedStr):
+                    return None
+                if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                    start, end = _span(inner, lines)
+                    written = _text(lines, start, end)
+                    if _plain(written):
+                        edits.append(_Edit(start, end, encode.string_literal(inner.value)))
+                    elif not _prefixed(written):
+                        return None
+    return edits
+
+
+def _quoted(node: ast.AST, lines: list[str]) -> bool:
+    """Whether a quote stands on any of a node's lines: most of a module's statements hold no string at all."""
+    first, last = getattr(node, "lineno", 1) - 1, getattr(node, "end_lineno", None) or len(lines)
+    return any('"' in line or "'" in line for line in lines[first:last])
+
+
+def _prefixed(written: str) -> bool:
+    """A literal with a prefix other than `r` (bytes, u, f): the token pass leaves those as written."""
+    prefix = written[: len(written) - len(written.lstrip("rRbBuUfF"))]
+    return bool(prefix.lower().strip("r"))
+
+
+def _plain(written: str) -> bool:
+    """A literal to re-write: one token, no prefix but `r`."""
+    prefix = written[: len(written) - len(written.lstrip("rRbBuUfF"))]
+    return not prefix.lower().strip("r") and _one_literal(written[len(prefix) :])
+
+
+def _text(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    if start[0] == end[0]:
+        return lines[start[0]][start[1] : end[1]]
+    return "\n".join([lines[start[0]][start[1] :], *lines[start[0] + 1 : end[0]], lines[end[0]][: end[1]]])
+
+
+def _one_literal(written: str) -> bool:
+    """Whether a string literal's text (its prefix taken off) is one token: no unescaped closing quote before its
+    end."""
+    quote = next((q for q in ('"""', "'''", '"', "'") if written.startswith(q)), None)
+    if quote is None or len(written) < 2 * len(quote) or not written.endswith(quote):
+        return False
+    inner, index = written[len(quote) : -len(quote)], 0
+    if quote not in inner:  # a second token would have closed the first with this quote
+        return True
+    while index < len(inner):
+        if inner[index] == "\\":
+            index += 2
+        elif inner.startswith(quote, index):
+            return False
+        else:
+            index += 1
+    return index == len(inner)  # not ending in a lone backslash, which would escape the closing quote
+
+
+def _apply(lines: list[str], edits: list[_Edit]) -> list[str | None]:
+    """The lines with every edit made, indexed as before: an edit that spans lines leaves its text on its first
+    line (newlines included) and None on the others, so that line numbers from the tree still hold."""
+    out: list[str | None] = list(lines)
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):  # right to left: columns stay true
+        (first, begin), (last, end) = edit.start, edit.end
+        head, tail = out[first], out[last]
+        assert head is not None and tail is not None  # edits do not overlap
+        out[first] = head[:begin] + edit.text + tail[end:]
+        for number in range(first + 1, last + 1):
+            out[number] = None
+    return out
 
 
 def _first_line(node: ast.stmt) -> int:

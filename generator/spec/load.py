@@ -73,6 +73,12 @@ class Document:
             for d in found
         )
 
+    def index_lines(self) -> None:
+        """Builds now the line index that a JSON document builds on its first located message (a quarter of a
+        second on a 3 MB spec), for a caller with time to spare before then."""
+        if self._locate is not None:
+            self._locate("#")
+
     def line_of(self, pointer: str) -> int | None:
         """The 1-based source line of a JSON pointer, or of its nearest located ancestor; None for a node that a
         bundled document took from another file (`locate` names that file)."""

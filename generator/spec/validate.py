@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import re
@@ -338,4 +339,6 @@ def _rows(doc: Document, enabled: bool) -> list[list[Any]]:
 def _validate_into(doc: Document, enabled: bool) -> list[list[Any]]:
     """What the validating process answers (plain rows, which cross back whole); apart from `_rows`, which the
     parent runs when that process gives no answer, so that the two sides can fail separately."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
     return _rows(doc, enabled)

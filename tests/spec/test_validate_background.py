@@ -67,7 +67,7 @@ def test_an_invalid_spec_is_reported_as_invalid_when_a_later_stage_fails_on_it(
     def chokes(*args: object, **kwargs: object) -> None:
         raise KeyError("a stage that trusted the spec")
 
-    monkeypatch.setattr(generator.models, "generate_models", chokes)
+    monkeypatch.setattr(generator.models, "models_from_plan", chokes)
     spec = _spec(tmp_path, valid=False)
     with pytest.raises(GeneratorError) as caught:
         run(_target(spec))
