@@ -13,6 +13,7 @@ import pytest
 import generator.models
 import generator.spec.validate as validate_module
 from generator import config
+from generator.background import can_fork
 from generator.errors import GeneratorError
 from generator.pipeline import run
 from generator.spec import load_spec
@@ -88,3 +89,19 @@ def test_where_no_process_can_be_started_it_validates_here(tmp_path: Path, monke
     pending = Validation(doc, enabled=False)
     assert pending._job.process is None
     assert pending.result() == validate(doc) and pending.result()
+
+
+def test_the_validating_process_yields_the_cores_to_the_stages_the_run_waits_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation has until the package is formatted; the model stage and the run's own process are the path
+    every run waits on, so on a busy machine they get the cores first."""
+    if not can_fork():
+        pytest.skip("validates in this process where no fork is to be had")
+
+    def niceness(doc: object, enabled: bool) -> list[list[object]]:
+        return [["niceness", os.nice(0), "#", "", "note"]]
+
+    monkeypatch.setattr(validate_module, "_rows", niceness)
+    doc = load_spec((_spec(tmp_path, valid=True),))
+    assert Validation(doc).result()[0].line > os.nice(0)
