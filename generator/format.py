@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeGuard
 
 from . import fingerprint
@@ -46,6 +47,7 @@ def format_files(
     problems: list[Diagnostic] = []
     formatted: dict[str, str] = {}
     pending: dict[str, list[_Block]] = {}
+    todo: dict[str, str] = {}  # path → its text, imports sorted
     for path, text in files.items():
         if path.endswith(".md"):
             formatted[path] = _markdown(text, cache=cache)
@@ -58,7 +60,17 @@ def format_files(
         if hit is not None:
             formatted[path] = hit.decode("utf-8")  # it was parsed and formatted when it was stored
             continue
-        sorted_text = _sorted_imports(text)
+        todo[path] = _sorted_imports(text)
+    runs = _format_runs({p: t for p, t in todo.items() if p in laid_out}, jobs=jobs, cache=cache)
+    for path, (result, fresh) in runs.items():
+        for block_key, text in fresh.items():
+            store.put("format", block_key, text.encode("utf-8"))
+        store.put("format", _file_key(files[path]), result.encode("utf-8"))
+        formatted[path] = result
+    for path, sorted_text in todo.items():
+        if path in runs:
+            continue
+        text = files[path]
         try:
             pending[path] = [
                 block
@@ -110,15 +122,7 @@ def _chunks(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, str, li
     if whole or len(lines) <= CHUNK_LINES or "\r" in text or "fmt:" in text or "\f" in text:
         yield 0, "", lines, ast.parse(text, filename=path)
         return
-    starts = [
-        index
-        for index, line in enumerate(lines)
-        if index
-        and (
-            (line.startswith(("class ", "def ", "async def ", "@")) and not lines[index - 1].strip())
-            or (_ASSIGNMENT.match(line) and lines[index - 1][:1] not in ("", " "))
-        )
-    ]
+    starts = [index for index in range(1, len(lines)) if _starts_run(lines, index)]
     begin, sep = 0, ""
     for end in [*starts, len(lines)]:
         if end < len(lines) and end - begin < CHUNK_LINES:
@@ -130,19 +134,61 @@ def _chunks(text: str, path: str, *, whole: bool) -> Iterator[tuple[int, str, li
             tree = ast.parse("\n".join(lines[begin:end]), filename=path)
         except SyntaxError:
             continue  # the line only looked like a statement's start (inside a string): a longer run
-        last = tree.body[-1] if tree.body else None
-        if _is_assignment(last) and last.end_lineno == end - begin and _ASSIGNMENT.match(lines[end]):
-            yield begin, sep, lines[begin:end], tree
-            begin, sep = end, ""
-        elif _is_definition(last) and last.end_lineno is not None and last.body[0].lineno != last.lineno:
-            if any(line.strip() for line in lines[begin + last.end_lineno : end]):
-                continue  # a comment between: `_cuts` keeps the two together
-            yield begin, sep, _trimmed(lines[begin:end]), tree
-            begin, sep = end, "\n\n"
+        after = _run_end(tree, lines, begin, end)
+        if after is None:
+            continue  # a comment between, say: `_cuts` keeps the two together
+        yield begin, sep, _trimmed(lines[begin:end]) if after else lines[begin:end], tree
+        begin, sep = end, after
 
 
 # A top-level line that can only start an assignment, once it is known to start a statement.
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?: = |: )")
+
+
+def _spans(lines: list[str]) -> list[tuple[int, int]]:
+    """Runs of at least CHUNK_LINES lines, as (first line index, index past the last), each ending where the
+    lines alone show `_chunks` may cut: before a definition that follows the indented end of another, or
+    between two assignments (a one-line one, or one closed by a bracket at the margin). A run that parsing shows
+    may not end there after all (the lines were inside a string, say) sends its module down the path of
+    `_chunks`."""
+    spans, begin = [], 0
+    for index in range(len(lines)):
+        if index - begin >= CHUNK_LINES and _likely_cut(lines, index):
+            spans.append((begin, index))
+            begin = index
+    return [*spans, (begin, len(lines))]
+
+
+def _likely_cut(lines: list[str], index: int) -> bool:
+    line, before = lines[index], lines[index - 1]
+    if line.startswith(("class ", "def ", "async def ", "@")):
+        above = index - 1
+        while above > 0 and not lines[above].strip():
+            above -= 1
+        return above < index - 1 and lines[above][:1] == " "
+    return bool(_ASSIGNMENT.match(line)) and (bool(_ASSIGNMENT.match(before)) or before in (")", "]", "}"))
+
+
+def _starts_run(lines: list[str], index: int) -> bool:
+    """Whether a line can start a run, once it is known to start a statement (`_chunks` checks by parsing)."""
+    line, before = lines[index], lines[index - 1]
+    return (line.startswith(("class ", "def ", "async def ", "@")) and not before.strip()) or bool(
+        _ASSIGNMENT.match(line) and before[:1] not in ("", " ")
+    )
+
+
+def _run_end(tree: ast.Module, lines: list[str], begin: int, end: int) -> str | None:
+    """What joins the run [begin, end) to the next when the module may be cut at `end` (see `_chunks`): "" after
+    an assignment the next one follows directly, two blank lines after a multi-line definition; None when it
+    may not be cut there."""
+    last = tree.body[-1] if tree.body else None
+    if _is_assignment(last) and last.end_lineno == end - begin and _ASSIGNMENT.match(lines[end]):
+        return ""
+    if not (_is_definition(last) and last.end_lineno is not None and last.body[0].lineno != last.lineno):
+        return None
+    if any(line.strip() for line in lines[begin + last.end_lineno : end]):
+        return None  # a comment between: `_cuts` keeps the two together
+    return "\n\n"
 
 
 def _trimmed(lines: list[str]) -> list[str]:
@@ -155,16 +201,15 @@ def _trimmed(lines: list[str]) -> list[str]:
 
 def _blocks(lines: list[str], tree: ast.Module, before: str, *, first: bool, trusted: bool) -> list[_Block]:
     """A run of top-level statements as blocks for black, or already as black leaves them (`trusted`: the
-    built-in templates wrote them); `before` joins it to the run before. The module's first block (the imports)
-    always goes to black."""
+    built-in templates wrote them); `before` joins it to the run before; `first`: the run begins the module."""
     text = "\n".join(lines)
     laid = prelayout(lines, tree)  # black's own splits made ahead: far less left to do
-    fits = settled(laid, tree) if trusted else [False] * len(laid)
+    fits = settled(laid, tree, start=first) if trusted else [False] * len(laid)
     classes = {_first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
     blocks: list[_Block] = []
     for start, end, sep in _cuts(text, tree, laid):
         sep = sep if start else before
-        if (start or not first) and all(fits[start:end]):  # black would leave it as it is
+        if all(fits[start:end]):  # black would leave it as it is
             piece = _piece(laid, start, end)
             blocks.append(_Block(piece, "", sep, result=piece))
             continue
@@ -369,6 +414,98 @@ def _format_all(blocks: dict[str, str], *, jobs: int | None) -> dict[str, tuple[
         return dict(zip(order, results, strict=True))
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A run of a module, formatted in a process of its own: its pieces (the first one's separator left for
+    the caller, who knows the run before), the blocks black formatted there, and black's complaint if any."""
+
+    after: str  # what joins the next run to it
+    pieces: list[tuple[str, str]]
+    fresh: dict[str, str]
+    failed: str = ""
+
+
+# The runs being formatted across processes: set before they fork, so that each is handed an index, not text.
+_RUNS: list[tuple[list[str], int, int, bool]] = []
+
+
+def _format_runs(modules: dict[str, str], *, jobs: int | None, cache: bool) -> dict[str, tuple[str, dict[str, str]]]:
+    """Large laid-out modules formatted a run at a time across cores, each run parsed, laid out and given to
+    black (what black would change of it) in one process: {path: (formatted text, blocks black formatted)}.
+    A module whose runs cannot all be cut where `_chunks` would first cut them is left out, for the caller's
+    one-core path, and so is one black cannot format: the bytes are the same either way."""
+    global _RUNS
+    runs: list[tuple[str, list[str], int, int, bool]] = []
+    for path, text in modules.items():
+        lines = text.split("\n")
+        if "\r" in text or "fmt:" in text or "\f" in text:
+            continue  # `_chunks` formats these whole
+        spans = _spans(lines)
+        runs += [(path, lines, begin, end, number == 0) for number, (begin, end) in enumerate(spans) if len(spans) > 1]
+    workers = min(jobs or _cpus(), len(runs))
+    if workers < 2 or "fork" not in _start_methods():
+        return {}
+    import concurrent.futures
+    import multiprocessing
+
+    _black()  # imported before forking, so no worker imports it again
+    _RUNS = [(lines, begin, end, first) for _, lines, begin, end, first in runs]
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = list(pool.map(partial(_format_run, cache=cache), range(len(runs)), chunksize=1))
+    finally:
+        _RUNS = []
+    results: dict[str, tuple[str, dict[str, str]]] = {}
+    for path in modules:
+        mine = [run for (owner, *_), run in zip(runs, done, strict=True) if owner == path]
+        if not mine or any(run is None or run.failed for run in mine):
+            continue
+        pieces: list[tuple[str, str]] = []
+        fresh: dict[str, str] = {}
+        sep = ""
+        for run in mine:
+            assert run is not None
+            pieces += [(sep, run.pieces[0][1]), *run.pieces[1:]]
+            fresh.update(run.fresh)
+            sep = run.after
+        results[path] = (join_blocks(pieces), fresh)
+    return results
+
+
+def _format_run(index: int, *, cache: bool) -> _Run | None:
+    """One run of `_RUNS`, in a worker: None when the module may not be cut there (or does not parse: the
+    caller's path reports that)."""
+    lines, begin, end, first = _RUNS[index]
+    last = end == len(lines)
+    try:
+        tree = ast.parse("\n".join(lines[begin:end]))
+    except SyntaxError:
+        return None
+    after = "" if last else _run_end(tree, lines, begin, end)
+    if after is None:
+        return None
+    chunk = _trimmed(lines[begin:end]) if after else lines[begin:end]
+    store = Cache(enabled=cache)
+    fresh: dict[str, str] = {}
+    pieces: list[tuple[str, str]] = []
+    for block in _blocks(chunk, tree, "", first=first, trusted=True):
+        if block.result is None and not _lookup(store, block):
+            ok, text = _format_block(block.wrapper + block.text)
+            if not ok:
+                return _Run(after, [], {}, failed=text)
+            fresh[block.key] = text
+            block.result = block.unwrap(text)
+        pieces.append((block.sep, block.result or ""))  # every block has its result by now
+    return _Run(after, pieces, fresh)
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return list(multiprocessing.get_all_start_methods())
+
+
 def _cpus() -> int:
     try:
         return int(len(os.sched_getaffinity(0)) or 1)
@@ -416,7 +553,8 @@ def _file_key(text: str) -> str:
 
 
 def _sorted_imports(text: str) -> str:
-    """Sort the leading run of one-line imports, `from __future__` first, so output never depends on engine order."""
+    """Sort the leading run of one-line imports, `from __future__` first, so output never depends on engine order;
+    the blank lines after them are black's."""
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.startswith(("import ", "from "))), None)
     if start is None:
@@ -430,7 +568,9 @@ def _sorted_imports(text: str) -> str:
     future = sorted(line for line in block if line.startswith("from __future__"))
     rest = sorted(set(block) - set(future), key=_import_key)
     ordered = future + ([""] if future else []) + rest
-    return "\n".join(lines[:start] + ordered + [""] + lines[end:])
+    # Then black's blank lines: two before a class or function, one before anything else.
+    definition = end < len(lines) and lines[end].startswith(("class ", "def ", "async def ", "@"))
+    return "\n".join(lines[:start] + ordered + [""] * (2 if definition else 1) + lines[end:])
 
 
 def _import_key(line: str) -> tuple[int, str]:

@@ -13,7 +13,9 @@ statements they write thousands of times are split here the way black splits the
   subscripted return hint too long for the closing line with its brackets' contents on a line of their own;
 - an assignment (annotated or not) whose call does not fit after its target: the call inside parentheses,
   on lines of its own; and where not even those fit, an annotation's brackets split first, the call after them;
-- a `class` line too long for its bases: the bases on a line of their own.
+- a `class` line too long for its bases: the bases on a line of their own;
+- `from m import a, b` too long: the names in parentheses, one per line, each followed by a comma;
+- a string, name or union assigned, too long: in parentheses of its own (or the union annotation in them).
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
 than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
@@ -27,8 +29,10 @@ leaves it. The test suite compares the result with black's on every corpus spec 
 from __future__ import annotations
 
 import ast
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TypeGuard
 
 LINE_LENGTH = 100  # black's, as format.py runs it
 INDENT = "    "
@@ -57,7 +61,7 @@ def _candidates(tree: ast.Module) -> list[ast.stmt]:
     stack: list[ast.stmt] = list(tree.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Return | ast.Assign | ast.AnnAssign | ast.Expr):
+        if isinstance(node, ast.Return | ast.Assign | ast.AnnAssign | ast.Expr | ast.ImportFrom):
             found.append(node)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             found.append(node)
@@ -75,11 +79,20 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
         return _class(node, line, indent)
     if node.end_lineno != node.lineno:
         return None  # already spread over several lines
+    if isinstance(node, ast.ImportFrom):
+        return _import(node, line, indent)
     if not isinstance(node, ast.Return | ast.Assign | ast.AnnAssign | ast.Expr):
         return None
     value = node.value
     if isinstance(value, ast.Await):
         value = value.value  # `return await call(...)`: the call is split as after `return`
+    if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(value, ast.List | ast.Tuple | ast.Dict):
+        head = line[: value.col_offset]  # `__all__ = [...]`: one item per line
+        if not head.endswith(" = ") or value.end_col_offset != len(line) or any(c in head for c in "([{"):
+            return None
+        return _collection(value, line, head, indent, "")
+    if isinstance(node, ast.Assign | ast.AnnAssign) and not isinstance(value, ast.Call):
+        return _parenthesized(node, line, indent)
     if not isinstance(value, ast.Call):
         return None
     if value.end_col_offset != len(line.rstrip()) or line.rstrip() != line:
@@ -95,7 +108,11 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
         if not head.endswith(" = "):
             return None
         if len(head + "(") > LINE_LENGTH:
-            return _annotation_split(node, value, line, indent) if isinstance(node, ast.AnnAssign) else None
+            if not isinstance(node, ast.AnnAssign):
+                return None
+            if _operands(node.annotation):
+                return _parenthesized(node, line, indent)
+            return _annotation_split(node, value, line, indent)
         inner = indent + INDENT
         body = _expression(value, line, inner, inner, "")
         return None if body is None else [head + "(", *body, indent + ")"]
@@ -104,8 +121,8 @@ def _statement(node: ast.stmt, line: str) -> list[str] | None:
 
 def _annotation_split(node: ast.AnnAssign, value: ast.Call, line: str, indent: str) -> list[str] | None:
     """`name: Hint[A, B] = call(...)` where not even `name: Hint[A, B] = (` fits: black splits the annotation's
-    brackets, their contents on a line of their own, then the call after `] = `, whose arguments it has already
-    put below it (a call that would fit on that line whole is left to black)."""
+    brackets, their contents on a line of their own, then the call after `] = `: whole when it fits there, else
+    with its arguments below it."""
     annotation = node.annotation
     if not isinstance(annotation, ast.Subscript) or not isinstance(annotation.value, ast.Name):
         return None
@@ -118,9 +135,62 @@ def _annotation_split(node: ast.AnnAssign, value: ast.Call, line: str, indent: s
         return None  # the contents would be split again, with a comma added: black's to do
     head = indent + "] = "
     if len(head + _source(value, line)) <= LINE_LENGTH:
-        return None
+        return [first, contents, head + _source(value, line)]
     call = _expression(value, line, head, indent, "")
     return None if call is None else [first, contents, *call]
+
+
+def _parenthesized(node: ast.Assign | ast.AnnAssign, line: str, indent: str) -> list[str] | None:
+    """An assignment black splits by putting one side in parentheses of its own: the value (a name, constant or
+    union) when those fit after the target; else a union annotation, with what follows it after them."""
+    value, inner = node.value, indent + INDENT
+    annotation = node.annotation if isinstance(node, ast.AnnAssign) else None
+    if line.rstrip() != line or (isinstance(node, ast.Assign) and not isinstance(node.targets[0], ast.Name)):
+        return None
+    if isinstance(node, ast.Assign) and len(node.targets) != 1:
+        return None
+    if (value or annotation or node).end_col_offset != len(line):
+        return None  # a comment follows, or another statement
+    if value is not None and not isinstance(value, ast.Constant | ast.Name | ast.Call) and not _operands(value):
+        return None
+    head = line[: value.col_offset] if value is not None else ""
+    if value is not None and head.endswith(" = ") and len(head + "(") <= LINE_LENGTH:
+        if isinstance(value, ast.Call):
+            return None  # the caller's: a call's arguments split after its name
+        body = _union(value, line, inner) if _operands(value) else [inner + _source(value, line)]
+        if body is None or len(body[0]) > LINE_LENGTH:
+            return None  # a string too long even there: black leaves the line as it is
+        return [head + "(", *body, indent + ")"]
+    if annotation is None or not _operands(annotation):
+        return None
+    head, tail = line[: annotation.col_offset], line[annotation.end_col_offset or 0 :]
+    body = _union(annotation, line, inner)
+    if body is None or len(head + "(") > LINE_LENGTH or len(indent + ")" + tail) > LINE_LENGTH:
+        return None
+    return [head + "(", *body, indent + ")" + tail]
+
+
+def _operands(node: ast.expr | None) -> list[ast.expr]:
+    """The operands of a union written `A | B | ...` (more than one), or none."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)):
+        return []
+    left = _operands(node.left) or [node.left]
+    return [*left, node.right]
+
+
+def _union(node: ast.expr, line: str, inner: str) -> list[str] | None:
+    """A union on its own line at `inner`, or one operand per line, each after the first led by `| `; None when
+    an operand needs splitting itself (or is parenthesised), which black does its own way."""
+    hugged = inner + _source(node, line)
+    if len(hugged) <= LINE_LENGTH:
+        return [hugged]
+    operands = _operands(node)
+    if any(isinstance(o, ast.BinOp) for o in operands):
+        return None
+    lines = [inner + ("| " if index else "") + _source(o, line) for index, o in enumerate(operands)]
+    if any(len(text) > LINE_LENGTH or "(" in text for text in lines):
+        return None
+    return lines
 
 
 def _expression(node: ast.expr, line: str, head: str, indent: str, tail: str) -> list[str] | None:
@@ -232,6 +302,17 @@ def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, line: str, indent: str) -
     return [opening, *(inner + p + "," for p in parameters), *tail]
 
 
+def _import(node: ast.ImportFrom, line: str, indent: str) -> list[str] | None:
+    """`from m import a, b` too long for its line: the names in parentheses, one a line, each with a comma."""
+    names = [alias.name + (f" as {alias.asname}" if alias.asname else "") for alias in node.names]
+    opening = f"{indent}from {'.' * node.level}{node.module or ''} import "
+    if line != opening + ", ".join(names) or len(opening + "(") > LINE_LENGTH:
+        return None  # parenthesised already, or spaced otherwise
+    inner = indent + INDENT
+    split = [opening + "(", *(inner + name + "," for name in names), indent + ")"]
+    return None if any(len(part) > LINE_LENGTH for part in split) else split
+
+
 def _class(node: ast.ClassDef, line: str, indent: str) -> list[str] | None:
     """A `class` line too long for its bases: they go on a line of their own, when they fit there (black adds
     no comma to a class's brackets, as it does to a def's)."""
@@ -297,15 +378,19 @@ def _odd_backslashes(text: str) -> bool:
     return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
-def settled(lines: list[str], tree: ast.Module) -> list[bool]:
+def settled(lines: list[str], tree: ast.Module, *, start: bool = False) -> list[bool]:
     """For each item of prelayout's `lines`: whether black would leave it as it is, as far as can be told
-    without black. A docstring of a module, class or method (written by `docstring`) is; any other line is
-    when it is ASCII and fits, which in a module written by the built-in client templates means black has
-    nothing left to split, and blank lines are where and as many as black puts them. The rest of black's rules
-    (quotes, spacing) those templates and the encoder follow; the test suite holds every corpus output to a
-    full black pass."""
+    without black. A docstring of a module, class or method (written by `docstring`) is; so is a comment of
+    its own line; any other line is when it is ASCII and fits, which in a module written by the built-in
+    templates means black has nothing left to split, and blank lines are where and as many as black puts them.
+    The rest of black's rules (quotes, spacing) those templates and the encoder follow; the test suite holds
+    every corpus output to a full black pass. `start`: the lines begin the module (its docstring, if any)."""
     fits = [all(len(part) <= LINE_LENGTH for part in line.split("\n")) and line.isascii() for line in lines]
-    docstrings: set[int] = set()
+    for number, line in enumerate(lines):
+        comment = line.lstrip(" ")
+        if comment.startswith("# ") and line.isascii() and comment.rstrip() == comment:
+            fits[number] = True  # black never splits a comment, and this one is spelled as black spells it
+    docstrings: set[int] = set(_module_docstring(lines, tree) if start else ())
     scopes: list[ast.stmt] = list(tree.body)
     while scopes:
         node = scopes.pop()
@@ -317,7 +402,12 @@ def settled(lines: list[str], tree: ast.Module) -> list[bool]:
         if isinstance(node, ast.ClassDef):
             scopes.extend(node.body)
             docstrings.update(number for stmt in node.body[1:] for number in _plain_string(stmt, lines))
+        else:  # an attribute's docstring in `__init__`
+            docstrings.update(_after_assignments(node.body, lines))
+    # A string after an assignment at the top (a type alias's docstring): black leaves it as it is, as in a class.
+    docstrings.update(_after_assignments(tree.body, lines))
     _blank_lines_settled(lines, fits, docstrings)
+    _top_level_gaps_settled(lines, fits, tree, start=start)
     for number, line in enumerate(lines):
         if fits[number] and number not in docstrings and _COMMA_CLOSE.search(line) and _magic_comma(line):
             fits[number] = False
@@ -331,6 +421,13 @@ def settled(lines: list[str], tree: ast.Module) -> list[bool]:
 
 # An escape black would respell (as written by something other than this project's encoder).
 _UNNORMAL_ESCAPE = re.compile(r"\\(?:x[0-9a-f]?[A-F]|u[0-9a-f]{0,3}[A-F]|U[0-9a-f]{0,7}[A-F]|N\{[^}]*[a-z])")
+
+
+def _after_assignments(body: list[ast.stmt], lines: list[str]) -> Iterator[int]:
+    """The lines of each plain string statement right after an assignment (an attribute's docstring)."""
+    for before, stmt in itertools.pairwise(body):
+        if isinstance(before, ast.Assign | ast.AnnAssign):
+            yield from _plain_string(stmt, lines)
 
 
 def _plain_string(node: ast.stmt, lines: list[str]) -> range:
@@ -389,10 +486,64 @@ def _magic_comma(text: str) -> bool:
     return False
 
 
+def _module_docstring(lines: list[str], tree: ast.Module) -> range:
+    """The lines of the module's docstring when black leaves it as it is: as `docstring` writes it."""
+    first = tree.body[0] if tree.body else None
+    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and first.col_offset == 0):
+        return range(0)
+    numbers = range(first.lineno - 1, first.end_lineno or first.lineno)
+    written = "\n".join(lines[n] for n in numbers)
+    if not (isinstance(first.value.value, str) and written.startswith('"""') and written.endswith('"""')):
+        return range(0)
+    return numbers if len(written) >= 6 and docstring(written[3:-3], 0) == written else range(0)
+
+
+def _top_level_gaps_settled(lines: list[str], fits: list[bool], tree: ast.Module, *, start: bool) -> None:
+    """Marks as unsettled the lines between two top-level statements (and before the first, at the module's
+    start) where black would put other blank lines: two around a class or function; one after the module's
+    docstring, and after the imports; no more than two anywhere. A comment between: left to black."""
+    body = tree.body
+    if start and body:
+        head = range(0, _statement_start(body[0]) - 1)
+        if any(not lines[n].strip() for n in head) or (head and not lines[0].strip()):
+            fits[0 : len(head)] = [False] * len(head)  # black starts the module at its first comment or statement
+    for number, (before, node) in enumerate(itertools.pairwise(body)):
+        gap = range(before.end_lineno or before.lineno, _statement_start(node) - 1)
+        if any(lines[n].strip() for n in gap):
+            wanted: tuple[int, ...] = ()
+        elif _is_block(before) and before.body[0].lineno == before.lineno:
+            wanted = ()  # a one-line class or function: black's own rules
+        elif _is_block(node) or _is_block(before):
+            wanted = (2,)
+        elif start and number == 0 and isinstance(before, ast.Expr) and isinstance(before.value, ast.Constant):
+            wanted = (1,)  # after the module's docstring
+        elif isinstance(before, ast.Import | ast.ImportFrom) and not isinstance(node, ast.Import | ast.ImportFrom):
+            wanted = (1,)
+        else:
+            wanted = (0, 1, 2)
+        if len(gap) not in wanted:
+            first = _statement_start(node) - 1
+            fits[gap.start : first + 1] = [False] * (first + 1 - gap.start)
+    if body:
+        tail = range(body[-1].end_lineno or body[-1].lineno, len(lines))
+        if any(lines[n].strip() for n in tail):  # a comment after the last statement: black's to place
+            fits[tail.start :] = [False] * len(tail)
+
+
+def _is_block(node: ast.stmt) -> TypeGuard[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+
+
+def _statement_start(node: ast.stmt) -> int:
+    """Its first line, its decorators' included."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.decorator_list:
+        return min(node.lineno, *(d.lineno for d in node.decorator_list))
+    return node.lineno
+
+
 def _blank_lines_settled(lines: list[str], fits: list[bool], docstrings: set[int]) -> None:
-    """Marks as unsettled each run of blank lines black would change (more than two; other than two between a
-    top-level class or function and what is next to it; more than one inside a class or function), and each
-    method that follows a statement with no blank line between."""
+    """Marks as unsettled each run of blank lines inside a class or function black would change (more than
+    one), and each method that follows a statement with no blank line between."""
     index = 0
     while index < len(lines):
         if lines[index].strip() or index in docstrings:
@@ -401,15 +552,10 @@ def _blank_lines_settled(lines: list[str], fits: list[bool], docstrings: set[int
         end = index
         while end < len(lines) and not lines[end].strip():
             end += 1
-        before = lines[index - 1].split("\n")[-1] if index else ""
         after = lines[end].split("\n")[0] if end < len(lines) else ""
         run = end - index
-        if after and not after[0].isspace():  # a top-level statement follows
-            definition = after.startswith(("class ", "def ", "async def ", "@")) or before[:1].isspace()
-            wrong = run != 2 if definition and index else run > 2
-        else:
-            wrong = run > 1
-        if wrong:
+        top_level = bool(after) and not after[0].isspace()  # what follows: `_top_level_gaps_settled`'s
+        if run > 1 and not top_level:
             fits[index:end] = [False] * run
         index = end
     for index in range(1, len(lines)):

@@ -48,10 +48,12 @@ def verbatim(package: Package, files: dict[str, str]) -> frozenset[str]:
 
 
 def laid_out(package: Package, target: Target) -> frozenset[str]:
-    """The files written in black's layout (see layout.py): the client and models modules, each unless a
-    user's template replaced one that writes it."""
+    """The files written in black's layout (see layout.py): the client and models modules and the package's
+    root, each unless a user's template replaced one that writes it."""
     mine = target.templates
     found = set()
+    if mine is None or not (mine / "package/__init__.py.jinja2").exists():
+        found.add(f"{package.name}/__init__.py")
     if mine is None or not any((mine / name).exists() for name in ("package/client.py.jinja2", "macros")):
         found.add(f"{package.name}/client.py")
     if mine is None or not any((mine / name).exists() for name in ("package/models.py.jinja2", "models")):

@@ -162,7 +162,7 @@ def test_a_long_module_parsed_a_run_at_a_time_gives_the_same_bytes(
 
     monkeypatch.setattr(fmt, "CHUNK_LINES", 40)
     monkeypatch.setattr(fmt, "_chunks", recording)
-    chunked = fmt.format_files(files, source="spec.yaml", cache=False, verbatim=verbatim, laid_out=laid_out)
+    chunked = fmt.format_files(files, source="spec.yaml", cache=False, jobs=1, verbatim=verbatim, laid_out=laid_out)
     assert chunked == whole
     assert len(parsed) > 8 and max(parsed) < sum(parsed) / 4  # many runs, none of them the whole module
 
@@ -191,3 +191,34 @@ def test_runs_end_only_where_the_whole_module_is_cut(monkeypatch: pytest.MonkeyP
     # consecutive lines: not inside the string, not after an assignment or a comment, not where no blank line is.
     runs_of_one = [("Y = g(1)", ""), ("Z: int = 3", ""), ("def first():", "\n\n")]
     assert [(lines[r], sep) for r, sep in runs] == [("import os", ""), *runs_of_one, *runs_of_one, *runs_of_one[:2]]
+
+
+def test_a_large_module_formatted_a_run_per_core_gives_black_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A laid-out module of many runs: each parsed, laid out and formatted in a process of its own, joined to
+    black's bytes for the whole module, and to the one-core path's."""
+    text = (GENERATED / "thymia_client" / "client.py").read_text("utf-8")
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 5)  # the generated client is some ten runs of that length
+    assert len(fmt._spans(fmt._sorted_imports(text).split("\n"))) > 8
+    assert set(fmt._format_runs({"pkg/client.py": fmt._sorted_imports(text)}, jobs=2, cache=False)) == {"pkg/client.py"}
+    files = {"pkg/client.py": text}
+    parallel = fmt.format_files(files, source="spec.yaml", cache=False, jobs=2, laid_out=frozenset(files))
+    serial = fmt.format_files(files, source="spec.yaml", cache=False, jobs=1, laid_out=frozenset(files))
+    assert parallel == serial == {"pkg/client.py": _whole(text)}
+
+
+def test_a_run_that_may_not_end_where_its_lines_suggest_leaves_its_module_to_one_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lines after the string's indented one look like a definition after another's end; parsing shows
+    they are inside a string, and the module goes the one-core way, to black's bytes."""
+    text = (
+        'def first():\n    return 1\n\n\nTEXT = """\n    x\n\nclass NotAClass:\n    y\n"""\n\n\n'
+        "def second():\n    return 2\n"
+    )
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 2)
+    assert fmt._spans(text.split("\n"))[0] == (0, 7)  # ends inside the string
+    assert fmt._format_runs({"pkg/m.py": text}, jobs=2, cache=False) == {}
+    files = {"pkg/m.py": text}
+    assert fmt.format_files(files, source="spec.yaml", cache=False, jobs=2, laid_out=frozenset(files)) == {
+        "pkg/m.py": _whole(text)
+    }

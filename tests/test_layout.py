@@ -36,7 +36,12 @@ def _value(rng: random.Random, depth: int = 0) -> str:
 
 
 def _statement(rng: random.Random) -> str:
-    shape = rng.choice(["assign", "annotated", "return", "def", "attribute", "field", "call", "class"])
+    shape = rng.choice(
+        [
+            *("assign", "annotated", "return", "def", "attribute", "field", "call", "class"),
+            *("member", "alias", "union", "import", "list"),
+        ]
+    )
     hint = rng.choice(["A", "_models.Item | None", f"list[_models.{'Item' * rng.randint(1, 12)}] | None"])
     if shape == "attribute":  # a target so long that the call's name no longer fits after it
         name = "_".join(rng.sample(NAMES, rng.randint(1, 4)))
@@ -53,6 +58,20 @@ def _statement(rng: random.Random) -> str:
         keywords = ", ".join(f"{name}={_value(rng, 1)}" for name in rng.sample(NAMES, rng.randint(1, 6)))
         call = rng.choice(["super().__init__", "await g"])
         return f"class A:\n    def f(self) -> None:\n        {call}({keywords})\n"
+    union = " | ".join(rng.sample(["A" * 30, "Item", "list[_models.Item]", "B" * 45, "Literal[1, 2]", "None"], 4))
+    if shape == "member":  # an enum member, or any name given a string
+        value = encode.string_literal(".".join(rng.sample(NAMES, rng.randint(1, 6))))
+        return f"class E(str, Enum):\n    {'_'.join(rng.sample(NAMES, rng.randint(1, 4))).upper()} = {value}\n"
+    if shape == "alias":  # a type alias of a union
+        return f"{'X' * rng.randint(1, 60)}: TypeAlias = {union}\n"
+    if shape == "union":  # a field typed by a union: no default, `None`, or a `_field(...)` call
+        value = rng.choice(["", " = None", f" = _field({_value(rng, 2)})", ' = _field(metadata={"wire": "x"})'])
+        return f"class A:\n    {rng.choice(NAMES)}: {union}{value}\n"
+    names = ["".join(n.title() for n in rng.sample(NAMES, rng.randint(1, 3))) for _ in range(rng.randint(1, 12))]
+    if shape == "import":
+        return f"from .{rng.choice(['errors', '_http', 'x' * 70])} import {', '.join(names)}\n"
+    if shape == "list":  # `__all__`
+        return f"__all__ = [{', '.join(encode.string_literal(n) for n in names)}]\n"
     if shape == "class":  # a class line too long for its bases
         name = "".join(n.title() for n in rng.sample(NAMES, rng.randint(1, 5))).replace("_", "")
         bases = ", ".join(rng.sample(["UnprocessableEntityError", "Base", "_Model", "x" * 40], rng.randint(1, 3)))
@@ -209,10 +228,13 @@ def test_a_module_a_user_template_writes_always_goes_through_black(tmp_path: Pat
 
     target = ad_hoc([REPO / "spec" / "thymia.docs.md"], out=tmp_path, package="pkg")
     package = cast(Package, SimpleNamespace(name="pkg"))
-    assert laid_out(package, target) == {"pkg/client.py", "pkg/models.py"}
+    assert laid_out(package, target) == {"pkg/__init__.py", "pkg/client.py", "pkg/models.py"}
     (tmp_path / "mine" / "macros").mkdir(parents=True)
-    assert laid_out(package, replace(target, templates=tmp_path / "mine")) == {"pkg/models.py"}
+    assert laid_out(package, replace(target, templates=tmp_path / "mine")) == {"pkg/__init__.py", "pkg/models.py"}
     (tmp_path / "mine" / "models").mkdir()
+    assert laid_out(package, replace(target, templates=tmp_path / "mine")) == {"pkg/__init__.py"}
+    (tmp_path / "mine" / "package").mkdir()
+    (tmp_path / "mine" / "package" / "__init__.py.jinja2").write_text("{{ header }}\n", "utf-8")
     assert laid_out(package, replace(target, templates=tmp_path / "mine")) == frozenset()
 
 
@@ -371,3 +393,39 @@ def test_no_client_or_resource_class_goes_to_black_whole(spec: str, monkeypatch:
         block.split("\n")[0] for block in seen if block.startswith("class ") and block.split("\n")[0].endswith(bases)
     ]
     assert not whole
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_module_start_it_calls_settled_is_one_black_leaves_as_it_is(seed: int) -> None:
+    """Header comments, the module's docstring, imports and the blank lines between them and what follows: where
+    `settled` finds nothing for black to do, black does nothing."""
+    rng = random.Random(seed)
+    left_alone = 0
+    for _ in range(200):
+        parts = []
+        if rng.random() < 0.8:
+            parts.append(f"# Generated from an API\n# spec sha256: {'ab' * 40}. Do not edit: regenerate it.\n")
+        if rng.random() < 0.8:
+            words = " ".join(rng.choice(NAMES) for _ in range(rng.randint(1, 30)))
+            parts.append(f'"""{docstring(words, 0)[3:-3]}"""\n')
+        parts.append("\n" * rng.randint(0, 3))
+        imports = ["from __future__ import annotations", "import os", "from . import a", "from .errors import A, B"]
+        parts += [line + "\n" for line in rng.sample(imports, rng.randint(0, 4))]
+        for _ in range(2):
+            parts.append("\n" * rng.choice([0, 1, 1, 2, 2, 3]))
+            parts.append(
+                rng.choice(
+                    [
+                        "X = 1\n",
+                        "class A:\n    x: int\n",
+                        "if TYPE_CHECKING:\n    import y\n",
+                        "def f():\n    return 1\n",
+                    ]
+                )
+            )
+        text = "".join(parts).lstrip("\n") if rng.random() < 0.7 else "".join(parts)
+        lines = text.split("\n")
+        if all(settled(lines, ast.parse(text), start=True)):
+            left_alone += 1
+            assert format_source(text) == text, text
+    assert left_alone > 5  # the property was put to the test

@@ -249,9 +249,7 @@ class ThymiaClient(SyncClientBase):
         super().__init__(
             base_url=base_url,
             schemes=SCHEMES,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             timeout=timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
@@ -277,9 +275,7 @@ class AsyncThymiaClient(AsyncClientBase):
         super().__init__(
             base_url=base_url,
             schemes=SCHEMES,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             timeout=timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,

@@ -53,7 +53,7 @@ def isort_key(name: str) -> tuple[int, str]:
 def imports(client: Client) -> Imports:
     operations = [*client.operations, *(op for r in client.resources for op in r.operations)]
     used: set[str] = set()
-    for hint in _hints(client, operations):
+    for hint in set(_hints(client, operations)):  # each distinct hint read once: most repeat many times
         used.update(n.id for n in ast.walk(ast.parse(hint, mode="eval")) if isinstance(n, ast.Name))
     runtime = {
         "DEFAULT_MAX_RESPONSE_BYTES",

@@ -266,9 +266,7 @@ class ChatterClient(SyncClientBase):
         super().__init__(
             base_url=base_url or "https://chatter.example/api",
             schemes=SCHEMES,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             timeout=timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
@@ -320,9 +318,7 @@ class AsyncChatterClient(AsyncClientBase):
         super().__init__(
             base_url=base_url or "https://chatter.example/api",
             schemes=SCHEMES,
-            credentials={
-                "api_key": api_key,
-            },
+            credentials={"api_key": api_key},
             timeout=timeout,
             max_retries=max_retries,
             max_response_bytes=max_response_bytes,
