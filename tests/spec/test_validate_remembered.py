@@ -89,3 +89,17 @@ def test_the_diagnostics_are_the_ones_a_run_without_the_cache_gives(spec: Path, 
     plain = validate(doc)
     assert validate(doc, store=Cache()) == plain  # the run that remembers
     assert validate(doc, store=Cache()) == plain  # the run that remembered
+
+
+def test_within_a_run_a_schema_met_again_is_not_checked_again(tmp_path: Path, checks: list[Any]) -> None:
+    """Without a cache too: the same schema in thirty places is checked once; a broken one in two places is
+    checked in both (and reported, at the first: errors are placed by the value they were found in)."""
+    document = _document(broken=True)
+    schemas = document["components"]["schemas"]
+    for n in range(30):
+        schemas[f"Thing{n}"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+    schemas["Broken2"] = schemas["Broken"]
+    problems = validate(_load(tmp_path, document))
+    assert sum(1 for schema in checks if schema == schemas["Thing0"]) == 1
+    assert sum(1 for schema in checks if schema == schemas["Broken"]) == 2
+    assert "#/components/schemas/Broken/properties/when/type" in {p.pointer for p in problems}
