@@ -431,7 +431,7 @@ class _Hoister:
         if not self.moved:
             return
         table = dict(self.moved)
-        for _, value in pointer.walk(self.doc, prune=openapi.is_extension):
+        for value in pointer.containers(self.doc, prune=openapi.is_extension):
             if isinstance(value, dict) and pointer.is_local(value.get("$ref")):
                 value["$ref"] = _swap(pointer.canonical(value["$ref"]), table)
             mapping = value.get("mapping") if isinstance(value, dict) else None

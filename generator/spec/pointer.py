@@ -105,8 +105,36 @@ def walk(data: Any, pointer: str = "#", *, prune: Prune | None = None) -> Iterat
             stack.extend((join(where, i), key, v) for i, v in reversed(list(enumerate(value))))
 
 
+def containers(data: Any, *, prune: Prune | None = None) -> Iterator[Any]:
+    """Every mapping and list in `walk`'s order, without the pointers `walk` spells for every value (most of
+    its time). A container may be changed when it is yielded: what is then in it is walked."""
+    stack: list[tuple[str | None, Any]] = [(None, data)]
+    while stack:
+        key, value = stack.pop()
+        yield value
+        if isinstance(value, dict):
+            stack.extend(
+                (k, v)
+                for k, v in reversed(value.items())
+                if isinstance(v, dict | list) and (prune is None or not prune(key, k))
+            )
+        elif isinstance(value, list):
+            stack.extend((key, v) for v in reversed(value) if isinstance(v, dict | list))
+
+
 def refs(data: Any, pointer: str = "#", *, prune: Prune | None = None) -> Iterator[tuple[str, str]]:
-    """Every `$ref` string: (pointer of the `$ref` key, its value)."""
-    for where, value in walk(data, pointer, prune=prune):
-        if isinstance(value, dict) and isinstance(value.get("$ref"), str):
-            yield join(where, "$ref"), value["$ref"]
+    """Every `$ref` string in `walk`'s order: (pointer of the `$ref` key, its value); a pointer is spelled only
+    for a `$ref` found."""
+    stack: list[tuple[tuple[str | int, ...], str | None, Any]] = [((), None, data)]
+    while stack:
+        path, key, value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                yield join(pointer, *path, "$ref"), value["$ref"]
+            stack.extend(
+                ((*path, k), k, v)
+                for k, v in reversed(value.items())
+                if isinstance(v, dict | list) and (prune is None or not prune(key, k))
+            )
+        elif isinstance(value, list):
+            stack.extend(((*path, i), key, v) for i, v in reversed(list(enumerate(value))) if isinstance(v, dict | list))
