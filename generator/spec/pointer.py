@@ -137,4 +137,5 @@ def refs(data: Any, pointer: str = "#", *, prune: Prune | None = None) -> Iterat
                 if isinstance(v, dict | list) and (prune is None or not prune(key, k))
             )
         elif isinstance(value, list):
-            stack.extend(((*path, i), key, v) for i, v in reversed(list(enumerate(value))) if isinstance(v, dict | list))
+            items = reversed(list(enumerate(value)))
+            stack.extend(((*path, i), key, v) for i, v in items if isinstance(v, dict | list))
