@@ -66,3 +66,17 @@ def test_output_larger_than_a_pipe_holds_arrives_whole(tmp_path: Path, capsys: p
     done = _command(*argv, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout == expected
+
+
+def test_the_commands_process_collects_cycles_rarely_but_still_collects() -> None:
+    """Its objects mostly live until it ends: the cyclic collector runs far less often than by default, and
+    stays on (`watch` is one long process)."""
+    probe = (
+        "import gc, generator.cli as cli\n"
+        "cli.main = lambda: print(gc.isenabled(), *gc.get_threshold()) or 0\n"
+        "cli.run()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    enabled, young, *_ = done.stdout.split()
+    assert enabled == "True" and int(young) >= 100 * 700  # 700: the interpreter's default
