@@ -160,6 +160,7 @@ def _spans(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _likely_cut(lines: list[str], index: int) -> bool:
+    """Whether the lines alone show a cut `_chunks` would make before line `index` (parsing then confirms it)."""
     line, before = lines[index], lines[index - 1]
     if line.startswith(("class ", "def ", "async def ", "@")):
         above = index - 1
