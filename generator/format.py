@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 from . import fingerprint
 from .cache import Cache
 from .errors import Diagnostic, GeneratorError
-from .layout import LINE_LENGTH, prelayout, settled
+from .layout import LINE_LENGTH, first_line, is_definition, prelayout, settled
 
 # Below this much unformatted code, forking workers costs more than it saves (black formats ~50 KB/s).
 PARALLEL_MIN_BYTES = 60_000
@@ -185,7 +185,7 @@ def _run_end(tree: ast.Module, lines: list[str], begin: int, end: int) -> str | 
     last = tree.body[-1] if tree.body else None
     if _is_assignment(last) and last.end_lineno == end - begin and _ASSIGNMENT.match(lines[end]):
         return ""
-    if not (_is_definition(last) and last.end_lineno is not None and last.body[0].lineno != last.lineno):
+    if not (is_definition(last) and last.end_lineno is not None and last.body[0].lineno != last.lineno):
         return None
     if any(line.strip() for line in lines[begin + last.end_lineno : end]):
         return None  # a comment between: `_cuts` keeps the two together
@@ -206,7 +206,7 @@ def _blocks(lines: list[str], tree: ast.Module, before: str, *, first: bool, tru
     text = "\n".join(lines)
     laid = prelayout(lines, tree)  # black's own splits made ahead: far less left to do
     fits = settled(laid, tree, start=first) if trusted else [False] * len(laid)
-    classes = {_first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    classes = {first_line(node) - 1: node for node in tree.body if isinstance(node, ast.ClassDef)}
     blocks: list[_Block] = []
     for start, end, sep in _cuts(text, tree, laid):
         sep = sep if start else before
@@ -319,13 +319,13 @@ def _cuts(text: str, tree: ast.Module | None, lines: list[str]) -> list[tuple[in
         if _is_assignment(previous) and _is_assignment(node) and node.lineno == (previous.end_lineno or 0) + 1:
             cuts.append((node.lineno - 1, ""))
             continue
-        if not (_is_definition(previous) and _is_definition(node)):
+        if not (is_definition(previous) and is_definition(node)):
             continue
         assert isinstance(previous, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         if previous.body[0].lineno == previous.lineno or previous.end_lineno is None:
             continue  # a one-line definition: black may keep it against its neighbour
         assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-        start = _first_line(node)
+        start = first_line(node)
         gap = lines[previous.end_lineno : start - 1]
         if all(not line.strip() for line in gap):
             cuts.append((start - 1, "\n\n"))
@@ -349,13 +349,13 @@ def _methods(node: ast.ClassDef, lines: list[str], fits: list[bool], start: int,
     if not defs or node.body[len(node.body) - len(defs) :] != defs:
         return []
     pieces: list[Cut] = []
-    head_end = _first_line(defs[0]) - 2  # the blank line before the first method
+    head_end = first_line(defs[0]) - 2  # the blank line before the first method
     if head_end <= start or not all(fits[start:head_end]):
         return []
     pieces.append((start, head_end, ""))
     previous = head_end  # index past the last line of the piece before
     for before, method in zip([None, *defs], defs, strict=False):
-        first = _first_line(method) - 1
+        first = first_line(method) - 1
         gap = lines[previous:first]
         if method.end_lineno is None:
             return []
@@ -389,14 +389,6 @@ def join_blocks(pieces: Sequence[tuple[str, str]]) -> str:
 
 def _is_assignment(node: ast.stmt | None) -> TypeGuard[ast.Assign | ast.AnnAssign]:
     return isinstance(node, ast.Assign | ast.AnnAssign)
-
-
-def _is_definition(node: ast.stmt | None) -> TypeGuard[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
-    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-
-
-def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
-    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
 
 
 def _format_all(blocks: dict[str, str], *, jobs: int | None) -> dict[str, tuple[bool, str]]:

@@ -504,16 +504,16 @@ def _top_level_gaps_settled(lines: list[str], fits: list[bool], tree: ast.Module
     docstring, and after the imports; no more than two anywhere. A comment between: left to black."""
     body = tree.body
     if start and body:
-        head = range(0, _statement_start(body[0]) - 1)
+        head = range(0, first_line(body[0]) - 1)
         if any(not lines[n].strip() for n in head) or (head and not lines[0].strip()):
             fits[0 : len(head)] = [False] * len(head)  # black starts the module at its first comment or statement
     for number, (before, node) in enumerate(itertools.pairwise(body)):
-        gap = range(before.end_lineno or before.lineno, _statement_start(node) - 1)
+        gap = range(before.end_lineno or before.lineno, first_line(node) - 1)
         if any(lines[n].strip() for n in gap):
             wanted: tuple[int, ...] = ()
-        elif _is_block(before) and before.body[0].lineno == before.lineno:
+        elif is_definition(before) and before.body[0].lineno == before.lineno:
             wanted = ()  # a one-line class or function: black's own rules
-        elif _is_block(node) or _is_block(before):
+        elif is_definition(node) or is_definition(before):
             wanted = (2,)
         elif start and number == 0 and isinstance(before, ast.Expr) and isinstance(before.value, ast.Constant):
             wanted = (1,)  # after the module's docstring
@@ -522,7 +522,7 @@ def _top_level_gaps_settled(lines: list[str], fits: list[bool], tree: ast.Module
         else:
             wanted = (0, 1, 2)
         if len(gap) not in wanted:
-            first = _statement_start(node) - 1
+            first = first_line(node) - 1
             fits[gap.start : first + 1] = [False] * (first + 1 - gap.start)
     if body:
         tail = range(body[-1].end_lineno or body[-1].lineno, len(lines))
@@ -530,13 +530,13 @@ def _top_level_gaps_settled(lines: list[str], fits: list[bool], tree: ast.Module
             fits[tail.start :] = [False] * len(tail)
 
 
-def _is_block(node: ast.stmt) -> TypeGuard[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+def is_definition(node: ast.stmt | None) -> TypeGuard[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
     return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
 
 
-def _statement_start(node: ast.stmt) -> int:
-    """Its first line, its decorators' included."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.decorator_list:
+def first_line(node: ast.stmt) -> int:
+    """A statement's first line (1-based), a definition's decorators included."""
+    if is_definition(node) and node.decorator_list:
         return min(node.lineno, *(d.lineno for d in node.decorator_list))
     return node.lineno
 

@@ -84,7 +84,7 @@ def finish(source: str, *, carrier: str, file: str) -> tuple[str, Scanned]:
             scanned.fields[tag.cls] = tuple(
                 replace(f, type_hint=tag.text) if f.python_name == tag.field else f for f in scanned.fields[tag.cls]
             )
-    dropped = set(range(_first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
+    dropped = set(range(layout.first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
     edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
     kept_lines = [line for number, line in enumerate(edited) if number not in dropped and line is not None]
@@ -161,16 +161,18 @@ def _quoted(node: ast.AST, lines: list[str]) -> bool:
     return any('"' in line or "'" in line for line in lines[first:last])
 
 
+def _prefix(written: str) -> str:
+    return written[: len(written) - len(written.lstrip("rRbBuUfF"))]
+
+
 def _prefixed(written: str) -> bool:
     """A literal with a prefix other than `r` (bytes, u, f): the token pass leaves those as written."""
-    prefix = written[: len(written) - len(written.lstrip("rRbBuUfF"))]
-    return bool(prefix.lower().strip("r"))
+    return bool(_prefix(written).lower().strip("r"))
 
 
 def _plain(written: str) -> bool:
     """A literal to re-write: one token, no prefix but `r`."""
-    prefix = written[: len(written) - len(written.lstrip("rRbBuUfF"))]
-    return not prefix.lower().strip("r") and _one_literal(written[len(prefix) :])
+    return not _prefixed(written) and _one_literal(written[len(_prefix(written)) :])
 
 
 def _text(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
@@ -212,19 +214,12 @@ def _apply(lines: list[str], edits: list[_Edit]) -> list[str | None]:
     return out
 
 
-def _first_line(node: ast.stmt) -> int:
-    """Its first line, its decorators' included."""
-    if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-        return min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    return node.lineno
-
-
 def _blank_lines_past_two(nodes: list[ast.stmt], lines: list[str], dropped: set[int]) -> set[int]:
     """The blank lines between two top-level statements past the first two (the engine leaves three before a
     type alias, and the carrier's place leaves more): black keeps two, so with two the block needs no black."""
     extra: set[int] = set()
     for before, after in itertools.pairwise(nodes):
-        gap = [n for n in range(before.end_lineno or before.lineno, _first_line(after) - 1) if n not in dropped]
+        gap = [n for n in range(before.end_lineno or before.lineno, layout.first_line(after) - 1) if n not in dropped]
         if len(gap) > 2 and not any(lines[n].strip() for n in gap):
             extra.update(gap[2:])
     return extra
@@ -325,7 +320,7 @@ def reencode(source: str, *, file: str) -> str:
     position = 0
     previous = token.NEWLINE
     for tok in tokens:
-        prefix = tok.string[: len(tok.string) - len(tok.string.lstrip("rRbBuUfF"))]
+        prefix = _prefix(tok.string)
         if tok.type == token.STRING and not prefix.lower().strip("r"):
             begin = starts[tok.start[0] - 1] + tok.start[1]
             end = starts[tok.end[0] - 1] + tok.end[1]
