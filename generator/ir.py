@@ -174,6 +174,8 @@ class Examples:
 class Package:
     name: str
     header: str  # the comment block every Python file opens with
+    # Named once, in the package's `__init__.py`: a spec edit rewrites only the files whose code it changes.
+    spec_sha256: str
     title_doc: str
     title_md: str
     description_md: str

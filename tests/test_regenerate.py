@@ -3,6 +3,7 @@ files ever removed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -108,11 +109,34 @@ def test_a_description_change_rewrites_only_the_files_that_change(project: Path)
     # Only files whose bytes differ were written (plus the manifest, which records the new inputs) ...
     assert rewritten == changed
     assert ".petstore.manifest.json" in changed
-    # ... and each of them differs only where it mentions the description or the spec's digest.
+    # ... and each of them differs only where it mentions the description, or (the package root alone) the
+    # spec's digest.
     for path in changed - {".petstore.manifest.json"}:
         old_lines, new_lines = before_text[path].splitlines(), after_text[path].splitlines()
         differing = [new for old, new in zip(old_lines, new_lines, strict=True) if old != new]
-        assert differing and all("A pet, for sale." in line or "sha256" in line for line in differing), path
+        assert differing, path
+        assert all("A pet, for sale." in line or (path == "petstore/__init__.py" and "sha256" in line) for line in differing)
+
+
+def test_a_schema_edit_leaves_the_runtime_and_unrelated_modules_alone(project: Path) -> None:
+    """The spec's digest is named once, in the package root: the runtime modules (the same text for every spec
+    of a title) keep their bytes, inode and mtime through any edit that does not change them."""
+    from generator import assets
+
+    before = _state(project)
+    spec = project / "spec.yaml"
+    text = spec.read_text("utf-8")
+    digest_before = hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert digest_before in _texts(project)["petstore/__init__.py"]
+    spec.write_text(text.replace("A pet in the store.", "A pet in the store, edited."), "utf-8")
+    assert _generate(project) == 0
+    after, texts = _state(project), _texts(project)
+    rewritten = {p for p in after if after[p] != before.get(p)}
+    assert {"petstore/models.py", "petstore/__init__.py", ".petstore.manifest.json"} <= rewritten
+    runtime = {f"petstore/{module.name}" for module in assets.runtime_modules()}
+    assert runtime and not runtime & rewritten
+    digest = hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert [p for p, t in texts.items() if digest in t] == ["petstore/__init__.py"]
 
 
 def test_a_file_no_longer_produced_is_removed_and_foreign_files_are_kept(project: Path) -> None:
