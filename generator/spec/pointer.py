@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final
@@ -41,17 +42,25 @@ def join(pointer: str, *parts: str | int) -> str:
 
 def split(pointer: str) -> list[str]:
     """The raw parts of a local pointer (`#/a/b`, `/a/b` or `#`); percent-escapes in a URI fragment decoded."""
+    return list(_parts(pointer))
+
+
+# A spec names the same few hundred `$ref`s thousands of times (every operation's shared parameters and
+# responses): each is taken apart and respelled once.
+@functools.lru_cache(maxsize=8192)
+def _parts(pointer: str) -> tuple[str, ...]:
     body = pointer[1:] if pointer.startswith("#") else pointer
     if "%" in body:
         body = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), body)
     if not body:
-        return []
-    return [unescape(token) for token in body.split("/")[1:]]
+        return ()
+    return tuple(unescape(token) for token in body.split("/")[1:])
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical(ref: str) -> str:
     """A local reference written one way only: `#` + RFC 6901 escapes, percent-escapes decoded."""
-    return join("#", *split(ref))
+    return join("#", *_parts(ref))
 
 
 def is_local(ref: object) -> bool:
@@ -61,7 +70,7 @@ def is_local(ref: object) -> bool:
 def resolve(data: Any, ref: str) -> Any:
     """The value a local reference names, or MISSING."""
     node = data
-    for part in split(ref):
+    for part in _parts(ref):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
