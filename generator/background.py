@@ -30,7 +30,7 @@ class Background(Generic[T]):
     """`child()` in a forked process when `fork`; `here()` in this one when that gives no answer. The child's
     value crosses back pickled; a GeneratorError it raises is raised again here, where `result()` is asked."""
 
-    def __init__(self, child: Callable[[], T], here: Callable[[], T], *, fork: bool) -> None:
+    def __init__(self, child: Callable[[], T], here: Callable[[], T], *, fork: bool, daemon: bool = True) -> None:
         self._here = here
         self._answered = False
         self._value: Any = None
@@ -41,7 +41,7 @@ class Background(Generic[T]):
 
         context = multiprocessing.get_context("fork")  # the child has the inputs already: nothing is copied
         self._receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_answer, args=(child, send), daemon=True)
+        process = context.Process(target=_answer, args=(child, send), daemon=daemon)
         try:
             process.start()
         except (OSError, AssertionError):  # no fork to be had (limits), or this is a daemonic process itself
@@ -110,7 +110,8 @@ class Worker(Background[T]):
                 import multiprocessing
 
                 receive, self._ready = multiprocessing.get_context("fork").Pipe(duplex=False)
-        super().__init__(partial(_take, warm, receive, self._ready, self._parcel), _unhanded, fork=fork)
+        # Not a daemon, so that its stage may fork in turn (a daemon may not); `close()` ends it if need be.
+        super().__init__(partial(_take, warm, receive, self._ready, self._parcel), _unhanded, fork=fork, daemon=False)
         if receive is not None:
             receive.close()  # the process has its own copy
         if self.process is None:

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..errors import fail
-from . import engine, hoist, source
+from ..background import Background, can_fork
+from ..errors import GeneratorError, fail
+from . import engine, hoist, parts, source
 from .source import Field as ModelField
 
 __all__ = ["ModelField", "Models", "generate_models", "models_from_plan", "plan_models"]
@@ -71,7 +74,7 @@ def models_from_plan(plan: hoist.Plan, *, file: str, templates: Path | None = No
     same schemas as before is taken from the user cache (`engine.remembered`)."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
-    raw, metadata = engine.remembered(plan.document, file=file, templates=templates, cache=cache)
+    raw, metadata = _engine(plan, file=file, templates=templates, cache=cache)
     text, scanned = source.finish(raw, carrier=plan.carrier, file=file)
     classes: dict[str, str] = {}
     hints: dict[str, str] = {}
@@ -84,6 +87,24 @@ def models_from_plan(plan: hoist.Plan, *, file: str, templates: Path | None = No
         else:
             classes.setdefault(_origin(model["source_ref"], plan.origins), model["class_name"])
     return Models(text, classes, hints, scanned.fields, scanned.bases, scanned.enums, scanned.aliases, scanned.imports)
+
+
+def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool) -> tuple[str, dict[str, Any]]:
+    """The engine's module and metadata for the planned document. A large one's two independent halves
+    (`parts.split`) run side by side, the second in a forked process; when they cannot be put back together
+    exactly, or either fails, the whole document runs, and says what is wrong where."""
+    run = partial(engine.remembered, file=file, templates=templates, cache=cache)
+    documents = parts.split(plan)
+    if len(documents) == 2:
+        second = Background(partial(run, documents[1]), partial(run, documents[1]), fork=can_fork())
+        results = []
+        for answer in (partial(run, documents[0]), second.result):
+            with contextlib.suppress(GeneratorError):  # the whole document's run reports it
+                results.append(answer())
+        merged = parts.merge(results, carrier=plan.carrier) if len(results) == 2 else None
+        if merged is not None:
+            return merged
+    return run(plan.document)
 
 
 def _origin(source_ref: str, origins: dict[str, str]) -> str:

@@ -1,0 +1,184 @@
+"""The engine's document → its independent parts, run apart → one module again.
+
+Schemas that never refer to each other, directly or through others, are typed the same whether the engine
+meets them in one run or in two: a large spec's run is cut in two along those seams, so that the halves run
+on both cores, and an edit runs the engine again only for the half it touched (each half is remembered apart,
+`engine.remembered`). The engine still names every class, so a cut that could change a name is not made:
+- schemas whose keys could give the same class name (`status`, `Status`) stay in one half, where the engine
+  numbers them as it always does;
+- the halves are put back together only when no class is defined twice, none is named like something a half
+  imports (a `UUID` schema beside a `uuid` field), and neither half renamed an import (`date as date_aliased`,
+  which the engine does for every class of a run once one has a field named `date`); otherwise the whole
+  document runs once, as before.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+from .. import layout
+from ..spec import pointer
+from .hoist import SCHEMAS, Plan
+
+# Below this many schemas a spec runs whole: a second run's fixed cost outweighs what the halves save.
+SPLIT_AT: Final = 300
+_PREFIX: Final = SCHEMAS + "/"
+
+
+def split(plan: Plan, *, at: int = SPLIT_AT) -> list[dict[str, Any]]:
+    """The engine documents to run: the planned one, or two that hold every schema between them. Each half
+    keeps the schemas in the planned order, and its own share of the slot carrier's properties."""
+    document = plan.document
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    if len(schemas) < at:
+        return [document]
+    keys = [key for key in schemas if key != plan.carrier]
+    carrier = schemas.get(plan.carrier) if plan.carrier else None
+    slots: dict[str, Any] = carrier.get("properties", {}) if isinstance(carrier, dict) else {}
+    named = {key: _targets(schemas[key], schemas) for key in keys}
+    named.update({f"slot:{name}": _targets(schema, schemas) for name, schema in slots.items()})
+    if any(targets is None for targets in named.values()):
+        return [document]
+    joined = _Joined([*keys, *(f"slot:{name}" for name in slots)])
+    for key, targets in named.items():
+        for target in targets or ():
+            if target != plan.carrier:
+                joined.join(key, target)
+    seen: dict[str, str] = {}
+    for key in keys:  # the engine's class names differ at most where these do
+        joined.join(key, seen.setdefault(re.sub(r"[^a-z0-9]", "", key.lower()), key))
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(joined.find(key), []).append(key)
+    if len(groups) < 2:
+        return [document]
+    # Largest groups first, each into the lighter half; ties by place in the document.
+    place = {key: index for index, key in enumerate(keys)}
+    halves: list[set[str]] = [set(), set()]
+    for group in sorted(groups.values(), key=lambda g: (-len(g), place[g[0]])):
+        min(halves, key=len).update(group)
+    if keys[0] not in halves[0]:
+        halves.reverse()
+    documents = []
+    for index, half in enumerate(halves):
+        roots = {joined.find(key) for key in half}
+        part = {key: value for key, value in schemas.items() if key in half}
+        # A slot goes with the schemas it names; one that names none (a plain `str`), with the first half.
+        own = {
+            name: schema
+            for name, schema in slots.items()
+            if (joined.find(f"slot:{name}") in roots) or (not named[f"slot:{name}"] and index == 0)
+        }
+        if isinstance(carrier, dict) and own:
+            part[plan.carrier] = {key: value for key, value in carrier.items() if key not in ("properties", "required")}
+            part[plan.carrier]["properties"] = own
+            required = [name for name in carrier.get("required", ()) if name in own]
+            if required:
+                part[plan.carrier]["required"] = required
+        documents.append({**document, "components": {**document["components"], "schemas": part}})
+    return documents
+
+
+def merge(results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str) -> tuple[str, dict[str, Any]] | None:
+    """The engine's module and metadata for the halves' runs together, or None when they cannot be put together
+    exactly (the whole document must then run)."""
+    imports: dict[tuple[str, ...], set[str]] = {}
+    bodies: list[str] = []
+    defined: set[str] = set()
+    imported: set[str] = set()
+    prefix = ""
+    for index, (source, _metadata) in enumerate(results):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return None
+        lines = source.split("\n")
+        statements = [node for node in tree.body if not isinstance(node, ast.Import | ast.ImportFrom)]
+        head = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+        if not statements or any(node.lineno > statements[0].lineno for node in head):
+            return None
+        for imported_by in head:
+            if isinstance(imported_by, ast.ImportFrom):
+                module = "." * imported_by.level + (imported_by.module or "")
+                listed = imports.setdefault(("from", module), set())
+            else:
+                listed = imports.setdefault(("import",), set())
+            for alias in imported_by.names:
+                if alias.asname:  # the engine renames an import a field would hide, in every class of its run
+                    return None
+                listed.add(alias.name)
+                imported.add(alias.name.split(".")[0])
+        here: set[str] = set()
+        for node in statements:
+            if isinstance(node, ast.ClassDef):
+                here.add(node.name)
+            elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+                here.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                here.add(node.target.id)
+            elif not isinstance(node, ast.Expr):  # a statement the engine's modules are not known to hold
+                return None
+        here.discard(carrier)
+        if here & defined:
+            return None
+        defined |= here
+        if index == 0:
+            prefix = "".join(f"{line}\n" for line in lines[: min(n.lineno for n in head) - 1]) if head else ""
+        # Each statement's lines, up to the next one's; the slot carrier is left where the first half has it
+        # (the module keeps one, and `source.finish` cuts it).
+        starts = [layout.first_line(node) - 1 for node in statements] + [len(lines)]
+        kept = [
+            "\n".join(lines[start:end])
+            for node, start, end in zip(statements, starts, starts[1:], strict=False)
+            if index == 0 or not (isinstance(node, ast.ClassDef) and node.name == carrier)
+        ]
+        bodies.append("\n".join(kept).strip("\n"))
+    if defined & imported:
+        return None
+    header = []
+    for (kind, *origin), listed in imports.items():
+        if kind == "from":
+            header.append(f"from {origin[0]} import {', '.join(sorted(listed))}")
+        else:
+            header.extend(f"import {name}" for name in sorted(listed))
+    text = prefix + "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
+    metadata = {**results[0][1], "models": [m for _, meta in results for m in meta.get("models", [])]}
+    return text, metadata
+
+
+def _targets(schema: Any, schemas: dict[str, Any]) -> list[str] | None:
+    """The component keys a schema names, by `$ref` anywhere in it or in a discriminator's mapping; None when it
+    names something else the engine would have to find (a mapping to no component)."""
+    found = []
+    for _, ref in pointer.refs(schema):
+        if ref.startswith(_PREFIX):
+            found.append(pointer.split(ref)[2])
+    for node in pointer.containers(schema):
+        discriminator = node.get("discriminator") if isinstance(node, dict) else None
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        for value in mapping.values() if isinstance(mapping, dict) else ():
+            key = pointer.split(value)[2] if isinstance(value, str) and value.startswith(_PREFIX) else value
+            if key not in schemas:
+                return None
+            found.append(key)
+    return [key for key in found if key in schemas]
+
+
+class _Joined:
+    """Union-find over component keys."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.parent = {key: key for key in keys}
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, one: str, other: str) -> None:
+        if one in self.parent and other in self.parent:
+            self.parent[self.find(one)] = self.find(other)

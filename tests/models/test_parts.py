@@ -1,0 +1,157 @@
+"""A large spec's engine run in two independent halves (models/parts.py): the same classes, types and metadata as
+one run over the whole document, or the whole document runs."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import generator.models.parts as parts
+from generator.models import Models, models_from_plan, plan_models
+from generator.spec import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _spec(schemas: dict[str, Any], paths: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths or {},
+        "components": {"schemas": schemas},
+    }
+
+
+def _op(ref: str) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{ref}"}
+    return {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}}}
+
+
+INDEPENDENT = _spec(
+    {
+        "Pet": {
+            "type": "object",
+            "properties": {
+                "owner": {"$ref": "#/components/schemas/Owner"},
+                "born": {"type": "string", "format": "date"},
+            },
+        },
+        "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Order": {
+            "type": "object",
+            "properties": {"status": {"type": "string", "enum": ["placed", "shipped"]}, "count": {"type": "integer"}},
+        },
+        "Tag": {"type": "string", "enum": ["a", "b"]},
+        "Status": {"type": "object", "properties": {"code": {"type": "integer"}}},
+        "status": {"type": "object", "properties": {"text": {"type": "string"}}},
+    },
+    {"/pets": _op("Pet"), "/orders": _op("Order"), "/tags": _op("Tag")},
+)
+
+
+def _blocks(source: str) -> list[str]:
+    """Each top-level statement's text (decorators included), in any order."""
+    tree = ast.parse(source)
+    lines = source.split("\n")
+    starts = [min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]) - 1 for n in tree.body]
+    return sorted("\n".join(lines[a:b]).strip() for a, b in zip(starts, [*starts[1:], len(lines)], strict=True))
+
+
+def _whole_and_split(
+    data: dict[str, Any], file: str, monkeypatch: pytest.MonkeyPatch, at: int
+) -> tuple[Models, Models]:
+    real_split, real_merge = parts.split, parts.merge
+    monkeypatch.setattr(parts, "split", lambda plan: [plan.document])
+    whole = models_from_plan(plan_models(data, file=file), file=file)
+    merged: list[object] = []
+    monkeypatch.setattr(parts, "split", lambda plan: real_split(plan, at=at))
+    monkeypatch.setattr(parts, "merge", lambda *a, **k: merged.append(real_merge(*a, **k)) or merged[-1])
+    halves = models_from_plan(plan_models(data, file=file), file=file)
+    assert merged and merged[0] is not None, "the halves were not put together"
+    return whole, halves
+
+
+def _same(whole: Models, halves: Models) -> None:
+    for name in ("classes", "hints", "fields", "bases", "enums", "aliases", "imports"):
+        assert getattr(halves, name) == getattr(whole, name), name
+    assert _blocks(halves.source) == _blocks(whole.source)
+
+
+def test_independent_schemas_split_and_keys_that_could_share_a_class_name_stay_together() -> None:
+    plan = plan_models(INDEPENDENT, file="t.yaml")
+    documents = parts.split(plan, at=2)
+    assert len(documents) == 2
+    halves = [set(d["components"]["schemas"]) - {plan.carrier} for d in documents]
+    assert halves[0] | halves[1] == set(plan.document["components"]["schemas"]) - {plan.carrier}
+    assert not halves[0] & halves[1]
+    assert {"Pet", "Owner"} <= halves[0] or {"Pet", "Owner"} <= halves[1]
+    assert {"Status", "status"} <= halves[0] or {"Status", "status"} <= halves[1]
+    # Every slot of the carrier goes to exactly one half, with the schemas it names.
+    slots = [set(d["components"]["schemas"].get(plan.carrier, {}).get("properties", {})) for d in documents]
+    assert slots[0] | slots[1] == set(plan.document["components"]["schemas"][plan.carrier]["properties"])
+    assert not slots[0] & slots[1]
+    # Below the threshold, one run.
+    assert parts.split(plan) == [plan.document]
+
+
+def test_the_halves_give_what_one_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, halves = _whole_and_split(INDEPENDENT, "t.yaml", monkeypatch, at=2)
+    _same(whole, halves)
+
+
+def test_a_discriminator_mapping_to_no_component_keeps_the_document_whole() -> None:
+    data = _spec(
+        {
+            "A": {
+                "type": "object",
+                "properties": {"kind": {"type": "string"}},
+                "discriminator": {"propertyName": "kind", "mapping": {"b": "Elsewhere"}},
+            },
+            "C": {"type": "object", "properties": {"x": {"type": "string"}}},
+        }
+    )
+    plan = plan_models(data, file="t.yaml")
+    assert parts.split(plan, at=2) == [plan.document]
+
+
+def _module(*lines: str) -> str:
+    return "\n".join(["from __future__ import annotations", *lines, ""])
+
+
+def test_halves_that_cannot_be_put_together_exactly_are_refused() -> None:
+    meta: dict[str, Any] = {"version": 1, "models": []}
+    one = _module("from enum import Enum", "", "", "class A(Enum):", "    X = 1")
+    assert parts.merge([(one, meta), (_module("", "", "class B:", "    pass"), meta)], carrier="S") is not None
+    # A class in both halves: the engine would have numbered one of them.
+    assert parts.merge([(one, meta), (_module("", "", "class A:", "    pass"), meta)], carrier="S") is None
+    # A class named like what the other half imports.
+    assert parts.merge([(one, meta), (_module("", "", "class Enum:", "    pass"), meta)], carrier="S") is None
+    # An import the engine renamed for its whole run.
+    aliased = _module("from datetime import date as date_aliased", "", "", "class B:", "    d: date_aliased")
+    assert parts.merge([(one, meta), (aliased, meta)], carrier="S") is None
+    # The carrier is kept once, from the first half.
+    carried = _module("", "", "class S:", "    s0: int")
+    text, _ = parts.merge([(one + "\n\nclass S:\n    s1: str\n", meta), (carried, meta)], carrier="S") or ("", {})
+    assert text.count("class S") == 1 and "s1: str" in text
+
+
+def test_thymia_split_everywhere_it_can_be_gives_what_one_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = load_spec([ROOT / "spec" / "thymia.docs.md"])
+    whole, halves = _whole_and_split(doc.data, doc.file, monkeypatch, at=2)
+    _same(whole, halves)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["spotify.yaml", "twilio-api-v2010.json", "prefect-fastapi.json", "letta-fastapi-fern.json"]
+)
+def test_corpus_specs_split_give_what_one_run_gives(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not (CORPUS / name).is_file():
+        pytest.skip("the corpus is not beside this checkout")
+    doc = load_spec([CORPUS / name])
+    whole, halves = _whole_and_split(doc.data, doc.file, monkeypatch, at=2)
+    _same(whole, halves)
