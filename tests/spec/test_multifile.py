@@ -223,7 +223,7 @@ def test_a_manifest_cannot_make_the_generator_read_outside_the_spec_folder(proje
 
 
 def test_the_output_does_not_depend_on_where_the_spec_lives(tmp_path: Path) -> None:
-    """The spec's identity in the generated headers covers every file, by its path from the spec's folder."""
+    """The spec's identity in the package root's header covers every file, by its path from the spec's folder."""
     outputs = []
     for place in ("here", "there/deeper"):
         shutil.copytree(MULTIFILE, tmp_path / place)
@@ -232,4 +232,5 @@ def test_the_output_does_not_depend_on_where_the_spec_lives(tmp_path: Path) -> N
     edited = tmp_path / "there/deeper/schemas/problem.yaml"
     edited.write_text(edited.read_text("utf-8") + "\n", "utf-8")  # the same schema, other bytes
     again = run(ad_hoc([tmp_path / "there/deeper/openapi.yaml"], out=tmp_path, package="pets")).files
-    assert again["pets/models.py"] != outputs[0]["pets/models.py"]  # its header names the spec's new identity
+    assert again["pets/__init__.py"] != outputs[0]["pets/__init__.py"]  # its header names the spec's new identity
+    assert again["pets/models.py"] == outputs[0]["pets/models.py"]  # the same schema, the same code
