@@ -64,7 +64,15 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
         try:
             # The engine's document is made here while the engine loads in the model stage's process.
             plan = plan_models(doc.data, file=doc.file, overrides=dict(target.models))
-            stage = partial(models_from_plan, plan, file=doc.file, templates=target.templates, cache=target.cache)
+            # Without validation, the second core is free for the engine's second half.
+            stage = partial(
+                models_from_plan,
+                plan,
+                file=doc.file,
+                templates=target.templates,
+                cache=target.cache,
+                side_by_side=not target.validate,
+            )
             models_apart.hand(stage, stage)
             # While the model stage runs: black loaded, the package templates compiled, and (with a core to
             # spare) the spec's lines indexed for the notes that point into it.

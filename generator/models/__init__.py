@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,6 +16,8 @@ from . import engine, hoist, parts, source
 from .source import Field as ModelField
 
 __all__ = ["ModelField", "Models", "generate_models", "models_from_plan", "plan_models"]
+
+_Answer = tuple[str, dict[str, Any]]  # the engine's module and metadata
 
 # A document without component schemas still gets a models module, so that every package has the same shape.
 EMPTY = "from __future__ import annotations\n\nfrom ._serde import Model as _Model  # noqa: F401\n"
@@ -69,12 +71,15 @@ def plan_models(data: Mapping[str, Any], *, file: str, overrides: Mapping[str, s
     return hoist.plan(data, file=file, overrides=overrides)
 
 
-def models_from_plan(plan: hoist.Plan, *, file: str, templates: Path | None = None, cache: bool = False) -> Models:
+def models_from_plan(
+    plan: hoist.Plan, *, file: str, templates: Path | None = None, cache: bool = False, side_by_side: bool = False
+) -> Models:
     """Run the engine on the planned document with this project's templates; with `cache`, an engine run on the
-    same schemas as before is taken from the user cache (`engine.remembered`)."""
+    same schemas as before is taken from the user cache (`engine.remembered`). `side_by_side`: a large document's
+    halves run at once, on two cores, for a run that has no other work for the second one."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
-    raw, metadata = _engine(plan, file=file, templates=templates, cache=cache)
+    raw, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
     text, scanned = source.finish(raw, carrier=plan.carrier, file=file)
     classes: dict[str, str] = {}
     hints: dict[str, str] = {}
@@ -89,22 +94,31 @@ def models_from_plan(plan: hoist.Plan, *, file: str, templates: Path | None = No
     return Models(text, classes, hints, scanned.fields, scanned.bases, scanned.enums, scanned.aliases, scanned.imports)
 
 
-def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool) -> tuple[str, dict[str, Any]]:
-    """The engine's module and metadata for the planned document. A large one's two independent halves
-    (`parts.split`) run side by side, the second in a forked process; when they cannot be put back together
-    exactly, or either fails, the whole document runs, and says what is wrong where."""
+def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool, side_by_side: bool) -> _Answer:
+    """The engine's module and metadata for the planned document. A large one's independent parts
+    (`parts.split`) run one after the other, or, `side_by_side`, every other one in a forked process. When they
+    cannot be put back together exactly, or one fails, the whole document runs, and says what is wrong where."""
     run = partial(engine.remembered, file=file, templates=templates, cache=cache)
     documents = parts.split(plan)
-    if len(documents) == 2:
-        second = Background(partial(run, documents[1]), partial(run, documents[1]), fork=can_fork())
-        results = []
-        for answer in (partial(run, documents[0]), second.result):
-            with contextlib.suppress(GeneratorError):  # the whole document's run reports it
-                results.append(answer())
-        merged = parts.merge(results, carrier=plan.carrier) if len(results) == 2 else None
-        if merged is not None:
-            return merged
+    if len(documents) > 1:
+        odd = partial(_each, run, documents[1::2])
+        apart = Background(odd, odd, fork=side_by_side and can_fork())
+        even = later = None
+        with contextlib.suppress(GeneratorError):  # the whole document's run reports it
+            even = _each(run, documents[::2])
+        with contextlib.suppress(GeneratorError):
+            later = apart.result()
+        if even is not None and later is not None:
+            results = [*even, *later]
+            results[::2], results[1::2] = even, later
+            merged = parts.merge(results, carrier=plan.carrier)
+            if merged is not None:
+                return merged
     return run(plan.document)
+
+
+def _each(run: Callable[[dict[str, Any]], _Answer], documents: list[dict[str, Any]]) -> list[_Answer]:
+    return [run(document) for document in documents]
 
 
 def _origin(source_ref: str, origins: dict[str, str]) -> str:

@@ -62,15 +62,15 @@ def _blocks(source: str) -> list[str]:
 
 
 def _whole_and_split(
-    data: dict[str, Any], file: str, monkeypatch: pytest.MonkeyPatch, at: int
+    data: dict[str, Any], file: str, monkeypatch: pytest.MonkeyPatch, at: int, *, side_by_side: bool = False
 ) -> tuple[Models, Models]:
     real_split, real_merge = parts.split, parts.merge
     monkeypatch.setattr(parts, "split", lambda plan: [plan.document])
     whole = models_from_plan(plan_models(data, file=file), file=file)
     merged: list[object] = []
-    monkeypatch.setattr(parts, "split", lambda plan: real_split(plan, at=at))
+    monkeypatch.setattr(parts, "split", lambda plan: real_split(plan, at=at, size=1))
     monkeypatch.setattr(parts, "merge", lambda *a, **k: merged.append(real_merge(*a, **k)) or merged[-1])
-    halves = models_from_plan(plan_models(data, file=file), file=file)
+    halves = models_from_plan(plan_models(data, file=file), file=file, side_by_side=side_by_side)
     assert merged and merged[0] is not None, "the halves were not put together"
     return whole, halves
 
@@ -83,23 +83,30 @@ def _same(whole: Models, halves: Models) -> None:
 
 def test_independent_schemas_split_and_keys_that_could_share_a_class_name_stay_together() -> None:
     plan = plan_models(INDEPENDENT, file="t.yaml")
-    documents = parts.split(plan, at=2)
-    assert len(documents) == 2
-    halves = [set(d["components"]["schemas"]) - {plan.carrier} for d in documents]
-    assert halves[0] | halves[1] == set(plan.document["components"]["schemas"]) - {plan.carrier}
-    assert not halves[0] & halves[1]
-    assert {"Pet", "Owner"} <= halves[0] or {"Pet", "Owner"} <= halves[1]
-    assert {"Status", "status"} <= halves[0] or {"Status", "status"} <= halves[1]
-    # Every slot of the carrier goes to exactly one half, with the schemas it names.
-    slots = [set(d["components"]["schemas"].get(plan.carrier, {}).get("properties", {})) for d in documents]
-    assert slots[0] | slots[1] == set(plan.document["components"]["schemas"][plan.carrier]["properties"])
-    assert not slots[0] & slots[1]
-    # Below the threshold, one run.
+    documents = parts.split(plan, at=2, size=1)
+    held = [set(d["components"]["schemas"]) - {plan.carrier} for d in documents]
+    assert len(held) == 4  # {Pet, Owner}, {Order, OrderStatus} (its hoisted enum), {Tag}, {Status, status}
+    every = set(plan.document["components"]["schemas"]) - {plan.carrier}
+    assert sorted(k for h in held for k in h) == sorted(every)  # each schema in exactly one part
+    assert any({"Pet", "Owner"} <= h for h in held)
+    assert any({"Status", "status"} <= h for h in held)
+    order = [key for key in plan.document["components"]["schemas"] if key != plan.carrier]
+    firsts = [min(order.index(key) for key in h) for h in held]
+    assert firsts == sorted(firsts)  # parts in the order of their first schemas
+    # Every slot of the carrier goes to exactly one part, with the schemas it names.
+    slots = [list(d["components"]["schemas"].get(plan.carrier, {}).get("properties", {})) for d in documents]
+    assert sorted(s for part in slots for s in part) == sorted(
+        plan.document["components"]["schemas"][plan.carrier]["properties"]
+    )
+    # Below the threshold, or with parts as large as the document, one run.
     assert parts.split(plan) == [plan.document]
+    assert parts.split(plan, at=2) == [plan.document]
 
 
-def test_the_halves_give_what_one_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
-    whole, halves = _whole_and_split(INDEPENDENT, "t.yaml", monkeypatch, at=2)
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_the_halves_give_what_one_run_gives(side_by_side: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One after the other, or the second in a forked process."""
+    whole, halves = _whole_and_split(INDEPENDENT, "t.yaml", monkeypatch, at=2, side_by_side=side_by_side)
     _same(whole, halves)
 
 
@@ -115,7 +122,7 @@ def test_a_discriminator_mapping_to_no_component_keeps_the_document_whole() -> N
         }
     )
     plan = plan_models(data, file="t.yaml")
-    assert parts.split(plan, at=2) == [plan.document]
+    assert parts.split(plan, at=2, size=1) == [plan.document]
 
 
 def _module(*lines: str) -> str:
