@@ -64,7 +64,7 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
         try:
             # The engine's document is made here while the engine loads in the model stage's process.
             plan = plan_models(doc.data, file=doc.file, overrides=dict(target.models))
-            # Without validation, the second core is free for the engine's second half.
+            # Without validation, the second core is free for every other part of the engine's run.
             stage = partial(
                 models_from_plan,
                 plan,

@@ -76,7 +76,7 @@ def models_from_plan(
 ) -> Models:
     """Run the engine on the planned document with this project's templates; with `cache`, an engine run on the
     same schemas as before is taken from the user cache (`engine.remembered`). `side_by_side`: a large document's
-    halves run at once, on two cores, for a run that has no other work for the second one."""
+    parts run two at a time, for a run that has no other work for the second core."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
     raw, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
@@ -106,8 +106,9 @@ def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool,
         even = later = None
         with contextlib.suppress(GeneratorError):  # the whole document's run reports it
             even = _each(run, documents[::2])
-        with contextlib.suppress(GeneratorError):
-            later = apart.result()
+        if even is not None or apart.process is not None:  # a forked run is always collected
+            with contextlib.suppress(GeneratorError):
+                later = apart.result()
         if even is not None and later is not None:
             results = [*even, *later]
             results[::2], results[1::2] = even, later
