@@ -20,7 +20,7 @@ from .config import Target
 
 GENERATOR = Path(__file__).resolve().parent
 # The output depends on these engines' exact versions: a changed pin must regenerate and miss the cache.
-ENGINES = ("datamodel-code-generator", "black", "openapi-spec-validator")
+ENGINES = ("datamodel-code-generator", "black", "openapi-spec-validator", "jsonschema-rs")
 # An `Inputs` part (and so a manifest `sources` key) for one further file the spec pulls in through a `$ref`:
 # `spec:` and its path from the spec's folder, so the committed manifest does not depend on the checkout's place.
 SOURCE = "spec:"

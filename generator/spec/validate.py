@@ -15,7 +15,7 @@ from .. import fingerprint
 from ..background import Background, can_fork
 from ..cache import Cache
 from ..errors import Diagnostic
-from . import openapi
+from . import compiled, openapi
 from .load import Document
 from .pointer import MISSING, join, resolve, walk
 
@@ -66,7 +66,12 @@ def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Dia
     # spec gets the same diagnostics on every machine, from the pinned pure-Python backend.
     os.environ[_BACKEND] = "jsonschema"
 
-    validator_class = OpenAPIV30SpecValidator if version.startswith("3.0") else _crawled(OpenAPIV31SpecValidator)
+    dialect = "3.0" if version.startswith("3.0") else "3.1"
+    if compiled.passes(doc.data, dialect):
+        # The document pass has nothing to report: only the validator's keyword checks are left to run.
+        validator_class = _keywords_only(OpenAPIV30SpecValidator if dialect == "3.0" else OpenAPIV31SpecValidator)
+    else:
+        validator_class = OpenAPIV30SpecValidator if dialect == "3.0" else _crawled(OpenAPIV31SpecValidator)
     checked = _Checked(store, doc.file)
     validator_class = checked.remembering(validator_class)
     found: list[Diagnostic] = []
@@ -168,6 +173,18 @@ def _crawled(validator_class: Any) -> Any:
         (validator_class,),
         {"schema_validator": validator_for(schema)(schema, registry=registry)},
     )
+
+
+def _keywords_only(validator_class: Any) -> Any:
+    """The validator without its document pass against the OpenAPI schema, for a document `compiled` found
+    valid against it: what is left are the checks that read the spec as OpenAPI (parameters, defaults, each
+    Schema Object against its dialect). The pass it skips would report nothing, so the errors are the same."""
+    return type(validator_class.__name__, (validator_class,), {"schema_validator": _NoErrors()})
+
+
+class _NoErrors:
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        return iter(())
 
 
 _DIALECT = re.compile(r"Unknown JSON Schema dialect: (?P<value>'.*')\Z")

@@ -1,0 +1,239 @@
+"""Document → "valid against the OpenAPI schema", or no verdict: openapi-spec-validator's first pass (the whole
+document against its version's JSON Schema) made by a compiled validator, jsonschema-rs, in milliseconds where
+the pure-Python pass takes seconds on a large spec.
+
+The verdict is trusted only where the two validators cannot disagree:
+- The schema's regexes (`pattern`, `patternProperties`) are rewritten so that jsonschema-rs matches exactly what
+  Python's `re.search` matches: `$` also before a final newline, `\\d` every Unicode decimal digit, `.` any
+  character but a newline. A regex the rewrite does not know gives no verdict at all.
+- Formats are not checked, as the pure pass does not check them.
+- A document holding what the two could read differently (a value JSON does not have, NaN, a non-text key)
+  gets no verdict.
+
+"Valid" skips the pure pass; anything else (invalid, no verdict, jsonschema-rs not installed) leaves the pure
+pass to judge and to report each error where it is, as it always did."""
+
+from __future__ import annotations
+
+import json
+from functools import cache, lru_cache
+from typing import Any
+
+# Values inside these keywords are data, not schemas: a `pattern` key in them is not a regex.
+_DATA = frozenset({"enum", "const", "default", "examples", "example"})
+
+
+def passes(data: Any, version: str) -> bool:
+    """Whether the compiled validator finds `data` valid against the schema of OpenAPI `version` ("3.0" or
+    "3.1"); False when it finds errors and when it cannot judge."""
+    validator = _validator(version)
+    if validator is None:
+        return False
+    try:
+        # Refuses what is not JSON: NaN and infinities, values of other types, cycles.
+        json.dumps(data, allow_nan=False)
+        return bool(validator.is_valid(data))
+    except Exception:  # a key that is not text, say: jsonschema-rs refuses it, and the pure pass judges
+        return False
+
+
+@cache
+def _validator(version: str) -> Any:
+    try:
+        import jsonschema_rs
+        from openapi_spec_validator.schemas import schema_v30, schema_v31
+    except ImportError:
+        return None
+    schema = python_regexes(dict(schema_v30 if version == "3.0" else schema_v31))
+    if schema is None:
+        return None
+    try:
+        return jsonschema_rs.validator_for(schema, validate_formats=False)
+    except Exception:  # a rewritten regex it refuses: no verdict, rather than a crashed run
+        return None
+
+
+def python_regexes(schema: Any) -> Any:
+    """`schema` with every regex rewritten to match, under jsonschema-rs, what it matches under Python's `re`;
+    None if one cannot be."""
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _DATA:
+                out[key] = value
+            elif key == "pattern" and isinstance(value, str):
+                out[key] = _required(ecma(value))
+            elif key == "patternProperties" and isinstance(value, dict):
+                out[key] = {_required(ecma(k)): rewrite(v) for k, v in value.items()}
+            else:
+                out[key] = rewrite(value)
+        return out
+
+    try:
+        return rewrite(schema)
+    except _Unsupported:
+        return None
+
+
+class _Unsupported(Exception):
+    """A regex construct whose meaning under jsonschema-rs is not known to be Python's."""
+
+
+def _required(pattern: str | None) -> str:
+    if pattern is None:
+        raise _Unsupported
+    return pattern
+
+
+def ecma(pattern: str) -> str | None:
+    """An ECMA-262 regex that finds a match in exactly the strings where Python's `re.search(pattern, ...)`
+    does, built from Python's own parse of `pattern`; None for constructs outside the plain subset
+    (lookarounds, backreferences, inline flags, word and space classes, `$` anywhere but at the end).
+    """
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = parser.parse(pattern, 0)
+        if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
+            return None  # an inline flag: (?i), (?m), (?s), (?x)...
+        return _sequence(list(parsed), sre, last=True)
+    except Exception:  # _Unsupported, or a pattern Python itself refuses
+        return None
+
+
+def _sequence(items: list[Any], sre: Any, *, last: bool) -> str:
+    out = []
+    for index, (op, av) in enumerate(items):
+        if op is sre.AT and av is sre.AT_END:
+            # Python's `$` also matches just before a final newline; ECMA's only at the very end. Taking that
+            # newline is the same only where nothing follows.
+            if not (last and index == len(items) - 1):
+                raise _Unsupported
+            out.append("\\n?$")
+        else:
+            out.append(_item(op, av, sre))
+    return "".join(out)
+
+
+def _item(op: Any, av: Any, sre: Any) -> str:
+    if op is sre.LITERAL:
+        return _char(av, in_class=False)
+    if op is sre.NOT_LITERAL:
+        return f"[^{_char(av, in_class=True)}]"
+    if op is sre.ANY:
+        return "[^\\n]"  # ECMA's `.` also refuses \r, \u2028 and \u2029
+    if op is sre.AT:
+        if av in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+            return "^"
+        if av is sre.AT_END_STRING:
+            return "$"
+        raise _Unsupported
+    if op is sre.IN:
+        return _class(av, sre)
+    if op is sre.CATEGORY:
+        return f"[{_category(av, sre)}]"
+    if op is sre.BRANCH:
+        return "(?:" + "|".join(_sequence(list(branch), sre, last=False) for branch in av[1]) + ")"
+    if op is sre.SUBPATTERN:
+        _group, added, removed, body = av
+        if added or removed:
+            raise _Unsupported
+        return "(?:" + _sequence(list(body), sre, last=False) + ")"
+    if op in (
+        sre.MAX_REPEAT,
+        sre.MIN_REPEAT,
+    ):  # greedy or lazy: the same strings have a match
+        low, high, body = av
+        return "(?:" + _sequence(list(body), sre, last=False) + ")" + _count(low, high, sre)
+    raise _Unsupported
+
+
+def _count(low: int, high: Any, sre: Any) -> str:
+    if high is sre.MAXREPEAT:
+        return {0: "*", 1: "+"}.get(low, f"{{{low},}}")
+    if (low, high) == (0, 1):
+        return "?"
+    return f"{{{low}}}" if low == high else f"{{{low},{high}}}"
+
+
+def _class(items: list[Any], sre: Any) -> str:
+    negated = ""
+    parts = []
+    for op, av in items:
+        if op is sre.NEGATE:
+            negated = "^"
+        elif op is sre.LITERAL:
+            parts.append(_char(av, in_class=True))
+        elif op is sre.RANGE:
+            parts.append(f"{_char(av[0], in_class=True)}-{_char(av[1], in_class=True)}")
+        elif op is sre.CATEGORY:
+            parts.append(_category(av, sre))
+        else:
+            raise _Unsupported
+    return f"[{negated}{''.join(parts)}]"
+
+
+def _category(category: Any, sre: Any) -> str:
+    if category is sre.CATEGORY_DIGIT:  # under Python's `re`, every Unicode decimal digit
+        return "".join(
+            _char(low, in_class=True) + ("" if low == high else "-" + _char(high, in_class=True))
+            for low, high in _decimal_ranges()
+        )
+    raise _Unsupported
+
+
+def _decimal_ranges() -> tuple[tuple[int, int], ...]:
+    """The runs of code points Python's `\\d` matches: the table below when this Python's Unicode database is
+    the one it was read from, else read from this Python (a tenth of a second)."""
+    import unicodedata
+
+    if unicodedata.unidata_version == "14.0.0":
+        return _DECIMALS_14
+    return _decimals_read()
+
+
+@lru_cache(maxsize=1)
+def _decimals_read() -> tuple[tuple[int, int], ...]:
+    import array
+    import re
+
+    everything = array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
+    return tuple((match.start(), match.end() - 1) for match in re.finditer(r"\d+", everything))
+
+
+# Python 3.11's (Unicode 14.0.0), as first-last runs in hex; tests/spec/test_validate_compiled.py reads it again.
+_DECIMALS_14 = tuple(
+    (int(first, 16), int(last, 16))
+    for first, last in (
+        run.split("-")
+        for run in """
+    30-39 660-669 6F0-6F9 7C0-7C9 966-96F 9E6-9EF A66-A6F AE6-AEF B66-B6F BE6-BEF C66-C6F CE6-CEF D66-D6F
+    DE6-DEF E50-E59 ED0-ED9 F20-F29 1040-1049 1090-1099 17E0-17E9 1810-1819 1946-194F 19D0-19D9 1A80-1A89
+    1A90-1A99 1B50-1B59 1BB0-1BB9 1C40-1C49 1C50-1C59 A620-A629 A8D0-A8D9 A900-A909 A9D0-A9D9 A9F0-A9F9
+    AA50-AA59 ABF0-ABF9 FF10-FF19 104A0-104A9 10D30-10D39 11066-1106F 110F0-110F9 11136-1113F 111D0-111D9
+    112F0-112F9 11450-11459 114D0-114D9 11650-11659 116C0-116C9 11730-11739 118E0-118E9 11950-11959
+    11C50-11C59 11D50-11D59 11DA0-11DA9 16A60-16A69 16AC0-16AC9 16B50-16B59 1D7CE-1D7FF 1E140-1E149
+    1E2F0-1E2F9 1E950-1E959 1FBF0-1FBF9
+""".split()
+    )
+)
+
+
+_SYNTAX = frozenset("^$\\.*+?()[]{}|/")
+
+
+def _char(code: int, *, in_class: bool) -> str:
+    char = chr(code)
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate is not text jsonschema-rs can hold
+        raise _Unsupported
+    if code < 0x20 or code == 0x7F:
+        return f"\\x{code:02x}"
+    if char in _SYNTAX or (in_class and char == "-"):
+        return "\\" + char
+    return char
