@@ -64,14 +64,15 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
         try:
             # The engine's document is made here while the engine loads in the model stage's process.
             plan = plan_models(doc.data, file=doc.file, overrides=dict(target.models))
-            # Without validation, the second core is free for every other part of the engine's run.
+            # A large document's parts run in two processes of their own; validation, lower in priority and
+            # mostly compiled (spec/compiled.py), takes the second core where they leave it idle.
             stage = partial(
                 models_from_plan,
                 plan,
                 file=doc.file,
                 templates=target.templates,
                 cache=target.cache,
-                side_by_side=not target.validate,
+                side_by_side=True,
             )
             models_apart.hand(stage, stage)
             # While the model stage runs: black loaded, the package templates compiled, and (with a core to

@@ -76,7 +76,7 @@ def models_from_plan(
 ) -> Models:
     """Run the engine on the planned document with this project's templates; with `cache`, an engine run on the
     same schemas as before is taken from the user cache (`engine.remembered`). `side_by_side`: a large document's
-    parts run two at a time, for a run that has no other work for the second core."""
+    parts run in two processes at once, where this one may fork."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
     raw, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
@@ -96,22 +96,24 @@ def models_from_plan(
 
 def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool, side_by_side: bool) -> _Answer:
     """The engine's module and metadata for the planned document. A large one's independent parts
-    (`parts.split`) run one after the other, or, `side_by_side`, every other one in a forked process. When they
-    cannot be put back together exactly, or one fails, the whole document runs, and says what is wrong where."""
+    (`parts.split`) run one after the other, or, `side_by_side`, in two shares of about equal work, one of them in
+    a forked process (`parts.shares`). When they cannot be put back together exactly, or one fails, the whole
+    document runs, and says what is wrong where."""
     run = partial(engine.remembered, file=file, templates=templates, cache=cache)
     documents = parts.split(plan)
     if len(documents) > 1:
-        odd = partial(_each, run, documents[1::2])
-        apart = Background(odd, odd, fork=side_by_side and can_fork())
-        even = later = None
+        mine, theirs = parts.shares(documents)
+        other = partial(_each, run, [documents[i] for i in theirs])
+        apart = Background(other, other, fork=side_by_side and can_fork())
+        here = there = None
         with contextlib.suppress(GeneratorError):  # the whole document's run reports it
-            even = _each(run, documents[::2])
-        if even is not None or apart.process is not None:  # a forked run is always collected
+            here = _each(run, [documents[i] for i in mine])
+        if here is not None or apart.process is not None:  # a forked run is always collected
             with contextlib.suppress(GeneratorError):
-                later = apart.result()
-        if even is not None and later is not None:
-            results = [*even, *later]
-            results[::2], results[1::2] = even, later
+                there = apart.result()
+        if here is not None and there is not None:
+            answers = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
+            results = [answers[index] for index in range(len(documents))]
             merged = parts.merge(results, carrier=plan.carrier)
             if merged is not None:
                 return merged

@@ -18,6 +18,7 @@ The module holds the same classes as the whole run's, part after part.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -94,6 +95,20 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
                 part[plan.carrier]["required"] = required
         documents.append({**document, "components": {**document["components"], "schemas": part}})
     return documents
+
+
+def shares(documents: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
+    """The parts' indexes in two shares of about equal work for two processes, the lighter share first: its
+    process also puts the parts back together. The engine's time on a part follows the size of its schemas'
+    text, not their number (GitHub's three parts of 255 schemas: 253 KB took 2.9 s, 155 KB 1.5 s, 114 KB 1.0 s).
+    Largest part first, each to the share with less work so far."""
+    cost = [len(json.dumps(document["components"]["schemas"], default=str)) for document in documents]
+    chosen: tuple[list[int], list[int]] = ([], [])
+    for index in sorted(range(len(documents)), key=lambda i: (-cost[i], i)):
+        lighter = min(chosen, key=lambda share: sum(cost[i] for i in share))
+        lighter.append(index)
+    first, second = sorted(chosen, key=lambda share: (sum(cost[i] for i in share), share))
+    return sorted(first), sorted(second)
 
 
 def merge(results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str) -> tuple[str, dict[str, Any]] | None:

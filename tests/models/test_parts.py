@@ -146,10 +146,44 @@ def test_halves_that_cannot_be_put_together_exactly_are_refused() -> None:
     assert text.count("class S") == 1 and "s1: str" in text
 
 
-def test_thymia_split_everywhere_it_can_be_gives_what_one_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_thymia_split_everywhere_it_can_be_gives_what_one_run_gives(
+    side_by_side: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     doc = load_spec([ROOT / "spec" / "thymia.docs.md"])
-    whole, halves = _whole_and_split(doc.data, doc.file, monkeypatch, at=2)
+    whole, halves = _whole_and_split(doc.data, doc.file, monkeypatch, at=2, side_by_side=side_by_side)
     _same(whole, halves)
+
+
+def test_parts_run_in_two_processes_come_back_in_the_order_they_were_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whichever process ran a part, the module holds the parts in document order: the same bytes both ways."""
+    doc = load_spec([ROOT / "spec" / "thymia.docs.md"])
+    real_split = parts.split
+    monkeypatch.setattr(parts, "split", lambda plan: real_split(plan, at=2, size=1))
+    plan = plan_models(doc.data, file=doc.file)
+    assert 0 in parts.shares(parts.split(plan))[1]  # the first part runs in the other process, the last one here
+    apart = models_from_plan(plan, file=doc.file, side_by_side=True)
+    here = models_from_plan(plan, file=doc.file, side_by_side=False)
+    assert apart.source == here.source
+
+
+def _sized(*sizes: int) -> list[dict[str, Any]]:
+    return [{"components": {"schemas": {"S": {"description": "x" * size}}}} for size in sizes]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ((1000, 600, 500, 50), ([0, 3], [1, 2])),  # the largest part alone is near half of all the work
+        ((100, 100, 100, 100), ([0, 2], [1, 3])),
+        ((10, 5000, 20, 30), ([0, 2, 3], [1])),  # the lighter share first: its process also joins the parts
+        ((7, 7), ([0], [1])),
+    ],
+)
+def test_the_two_shares_hold_about_equal_work(sizes: tuple[int, ...], expected: tuple[list[int], list[int]]) -> None:
+    first, second = parts.shares(_sized(*sizes))
+    assert (first, second) == expected
+    assert sorted(first + second) == list(range(len(sizes)))
 
 
 @pytest.mark.slow
