@@ -1,39 +1,56 @@
-"""Document → "valid against the OpenAPI schema", or no verdict: openapi-spec-validator's first pass (the whole
-document against its version's JSON Schema) made by a compiled validator, jsonschema-rs, in milliseconds where
-the pure-Python pass takes seconds on a large spec.
+"""Document → "valid against the OpenAPI schema", Schema Object → "valid against its dialect", or no verdict:
+two of openapi-spec-validator's checks made by a compiled validator, jsonschema-rs, in milliseconds where the
+pure-Python ones take seconds on a large spec. They are its first pass (the whole document against its version's
+JSON Schema) and its check of each Schema Object against the JSON Schema dialect it is written in.
 
-The verdict is trusted only where the two validators cannot disagree:
-- The schema's regexes (`pattern`, `patternProperties`) are rewritten so that jsonschema-rs matches exactly what
-  Python's `re.search` matches: `$` also before a final newline, `\\d` every Unicode decimal digit, `.` any
-  character but a newline. A regex the rewrite does not know gives no verdict at all.
-- Formats are not checked, as the pure pass does not check them.
-- A document holding what the two could read differently (a value JSON does not have, NaN, a non-text key)
-  gets no verdict.
+A verdict is trusted only where the two validators cannot disagree:
+- Every regex of the schemas they judge by (`pattern`, `patternProperties`) is rewritten so that jsonschema-rs
+  matches exactly what Python's `re.search` matches: `$` also before a final newline, `\\d` every Unicode
+  decimal digit, `.` any character but a newline. A regex the rewrite does not know gives no verdict at all.
+- Those schemas are the validator's own copies, under addresses of their own, so that jsonschema-rs cannot
+  swap in the copies of the JSON Schema meta-schemas it carries.
+- Formats are checked as the pure check does: not at all in the first pass; in the dialect check, by the
+  pure validator's own format checker, which jsonschema-rs calls back.
+- A value holding what the two could read differently (a value JSON does not have, NaN, a non-text key) gets
+  no verdict.
 
-"Valid" skips the pure pass; anything else (invalid, no verdict, jsonschema-rs not installed) leaves the pure
-pass to judge and to report each error where it is, as it always did."""
+"Valid" skips the pure check; anything else (invalid, no verdict, jsonschema-rs not installed) leaves the pure
+check to judge and to report each error where it is, as it always did."""
 
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache, partial
 from typing import Any
 
 # Values inside these keywords are data, not schemas: a `pattern` key in them is not a regex.
 _DATA = frozenset({"enum", "const", "default", "examples", "example"})
+# Keywords whose values map names to schemas: a property called `default` is a schema, not data.
+_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"})
 
 
 def passes(data: Any, version: str) -> bool:
     """Whether the compiled validator finds `data` valid against the schema of OpenAPI `version` ("3.0" or
     "3.1"); False when it finds errors and when it cannot judge."""
-    validator = _validator(version)
+    return _judge(_validator(version), data)
+
+
+def schema_passes(schema: Any, dialect: str) -> bool:
+    """Whether the compiled validator finds a Schema Object valid against `dialect` ("3.0", or a 3.1 dialect's
+    URI) as openapi-schema-validator's `check_schema` would, with the format checker openapi-spec-validator
+    gives it; False when it finds errors, and for a dialect it does not know."""
+    return _judge(_dialect_validator(dialect), schema)
+
+
+def _judge(validator: Any, value: Any) -> bool:
     if validator is None:
         return False
     try:
         # Refuses what is not JSON: NaN and infinities, values of other types, cycles.
-        json.dumps(data, allow_nan=False)
-        return bool(validator.is_valid(data))
-    except Exception:  # a key that is not text, say: jsonschema-rs refuses it, and the pure pass judges
+        json.dumps(value, allow_nan=False)
+        return bool(validator.is_valid(value))
+    except Exception:  # a key that is not text, say: jsonschema-rs refuses it, and the pure check judges
         return False
 
 
@@ -44,13 +61,105 @@ def _validator(version: str) -> Any:
         from openapi_spec_validator.schemas import schema_v30, schema_v31
     except ImportError:
         return None
-    schema = python_regexes(dict(schema_v30 if version == "3.0" else schema_v31))
+    schema = python_regexes(_private(dict(schema_v30 if version == "3.0" else schema_v31)))
     if schema is None:
         return None
     try:
         return jsonschema_rs.validator_for(schema, validate_formats=False)
     except Exception:  # a rewritten regex it refuses: no verdict, rather than a crashed run
         return None
+
+
+@cache
+def _dialect_validator(dialect: str) -> Any:
+    try:
+        import jsonschema_rs
+        from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_format_checker
+        from openapi_schema_validator._dialects import OAS31_BASE_DIALECT_ID
+        from openapi_schema_validator._specifications import REGISTRY
+    except ImportError:
+        return None
+    # What openapi-spec-validator checks a Schema Object with: the dialect's validator class, its meta-schema, and
+    # for 3.1 the format checker it passes (for 3.0, the class's own).
+    if dialect == "3.0":
+        meta, checker = OAS30Validator.META_SCHEMA, OAS30Validator.FORMAT_CHECKER
+    elif dialect == OAS31_BASE_DIALECT_ID:
+        meta, checker = OAS31Validator.META_SCHEMA, oas31_format_checker
+    else:
+        return None
+    resources = []
+    for uri in REGISTRY:
+        if REGISTRY.contents(uri).get("$schema") in _UNREAD:
+            continue
+        rewritten = python_regexes(_private(REGISTRY.contents(uri)))
+        if rewritten is None:
+            return None
+        resources.append((_address(uri), rewritten))
+    schema = python_regexes(_private(dict(meta)))
+    if schema is None:
+        return None
+    formats: dict[str, Callable[..., bool]] = {
+        name: partial(_conforms, checker, name) for name in _formats([schema, *(r for _, r in resources)])
+    }
+    try:
+        return jsonschema_rs.validator_for(
+            schema, registry=jsonschema_rs.Registry(resources), formats=formats, validate_formats=True
+        )
+    except Exception:  # as above: no verdict
+        return None
+
+
+def _conforms(checker: Any, name: str, value: Any) -> bool:
+    return bool(checker.conforms(value, name))
+
+
+def _formats(schemas: list[Any]) -> set[str]:
+    found: set[str] = set()
+    stack = list(schemas)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                found.add(node["format"])
+            for key, value in node.items():
+                if key in _NAMED and isinstance(value, dict):
+                    stack.extend(value.values())
+                elif key not in _DATA:
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+# The meta-schemas' own addresses, and where their copies are kept apart from the ones jsonschema-rs carries.
+_PUBLISHED = ("https://json-schema.org/", "http://json-schema.org/", "https://spec.openapis.org/")
+_APART = "https://meta.openapi-pygen.invalid/"
+# Drafts jsonschema-rs does not read; no Schema Object check refers to them.
+_UNREAD = frozenset({"http://json-schema.org/draft-03/schema#"})
+
+
+def _address(uri: str) -> str:
+    return _APART + uri.replace("://", "/", 1) if uri.startswith(_PUBLISHED) else uri
+
+
+def _private(schema: Any) -> Any:
+    """`schema` with its published addresses (`$id`, `id`, `$ref`, `$dynamicRef`) moved apart; `$schema` is kept,
+    so that the draft a schema is read by is the same."""
+    if isinstance(schema, list):
+        return [_private(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _DATA:
+            out[key] = value
+        elif key in ("$id", "id", "$ref", "$dynamicRef") and isinstance(value, str):
+            out[key] = _address(value)
+        elif key in _NAMED and isinstance(value, dict):
+            out[key] = {name: _private(child) for name, child in value.items()}
+        else:
+            out[key] = _private(value)
+    return out
 
 
 def python_regexes(schema: Any) -> Any:
@@ -70,6 +179,8 @@ def python_regexes(schema: Any) -> Any:
                 out[key] = _required(ecma(value))
             elif key == "patternProperties" and isinstance(value, dict):
                 out[key] = {_required(ecma(k)): rewrite(v) for k, v in value.items()}
+            elif key in _NAMED and isinstance(value, dict):
+                out[key] = {name: rewrite(child) for name, child in value.items()}
             else:
                 out[key] = rewrite(value)
         return out
@@ -208,11 +319,7 @@ def _decimals_read() -> tuple[tuple[int, int], ...]:
 
 
 # Python 3.11's (Unicode 14.0.0), as first-last runs in hex; tests/spec/test_validate_compiled.py reads it again.
-_DECIMALS_14 = tuple(
-    (int(first, 16), int(last, 16))
-    for first, last in (
-        run.split("-")
-        for run in """
+_DECIMAL_RUNS_14 = """
     30-39 660-669 6F0-6F9 7C0-7C9 966-96F 9E6-9EF A66-A6F AE6-AEF B66-B6F BE6-BEF C66-C6F CE6-CEF D66-D6F
     DE6-DEF E50-E59 ED0-ED9 F20-F29 1040-1049 1090-1099 17E0-17E9 1810-1819 1946-194F 19D0-19D9 1A80-1A89
     1A90-1A99 1B50-1B59 1BB0-1BB9 1C40-1C49 1C50-1C59 A620-A629 A8D0-A8D9 A900-A909 A9D0-A9D9 A9F0-A9F9
@@ -220,8 +327,9 @@ _DECIMALS_14 = tuple(
     112F0-112F9 11450-11459 114D0-114D9 11650-11659 116C0-116C9 11730-11739 118E0-118E9 11950-11959
     11C50-11C59 11D50-11D59 11DA0-11DA9 16A60-16A69 16AC0-16AC9 16B50-16B59 1D7CE-1D7FF 1E140-1E149
     1E2F0-1E2F9 1E950-1E959 1FBF0-1FBF9
-""".split()
-    )
+"""
+_DECIMALS_14 = tuple(
+    (int(first, 16), int(last, 16)) for first, last in (run.split("-") for run in _DECIMAL_RUNS_14.split())
 )
 
 

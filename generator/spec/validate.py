@@ -109,7 +109,9 @@ class _Checked:
     a large spec's are the same schema again), and with a `store`, remembered from one run on the spec to the
     next. An edit leaves most schemas as they were, and those are not checked again. A schema is known by its
     dialect and its `repr` (a schema's check reads nothing but the schema); only a schema that passed is
-    remembered, so every problem is found again and reported as before."""
+    remembered, so every problem is found again and reported as before. A schema not known is first given to
+    the compiled check (`compiled.schema_passes`), and only one that fails there, or gets no verdict, to the
+    validator's own, which reports the error."""
 
     def __init__(self, store: Cache | None, file: str) -> None:
         self.store = store
@@ -125,11 +127,14 @@ class _Checked:
 
         class Schema(base):  # type: ignore[misc, valid-type]
             def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
-                key = checked.key(self, schema, schema_value)
+                dialect, key = checked.key(self, schema, schema_value)
                 if key is not None and (key in checked.known or key in checked.passed):
                     checked.passed.add(key)
                     return None
-                error = super()._validate_schema_meta(schema, schema_value)
+                if dialect is not None and compiled.schema_passes(schema_value, dialect):
+                    error = None
+                else:
+                    error = super()._validate_schema_meta(schema, schema_value)
                 if error is None and key is not None:
                     checked.passed.add(key)
                 return error
@@ -138,17 +143,18 @@ class _Checked:
         return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
 
     @staticmethod
-    def key(validator: Any, schema: Any, schema_value: Any) -> str | None:
+    def key(validator: Any, schema: Any, schema_value: Any) -> tuple[str | None, str | None]:
+        """The schema's dialect ("3.0", or a 3.1 dialect's URI), and the key it is remembered by."""
         dialect = "3.0"
         if hasattr(validator, "_get_schema_dialect_id"):  # 3.1: a `$schema`, or the document's default
             try:
                 dialect = str(validator._get_schema_dialect_id(schema, schema_value))
             except Exception:  # an unknown dialect: the check itself reports it
-                return None
+                return None, None
         try:
-            return fingerprint.digest(dialect, repr(schema_value))
+            return dialect, fingerprint.digest(dialect, repr(schema_value))
         except RecursionError:
-            return None
+            return dialect, None
 
     def save(self) -> None:
         if self.store is not None and self.passed != self.known:

@@ -159,6 +159,24 @@ def test_both_openapi_schemas_are_rewritten_and_compiled() -> None:
         assert compiled._validator(dialect) is not None
 
 
+def test_every_regex_is_rewritten_wherever_it_is() -> None:
+    """Under a property called `default` or `enum` too: there it is a schema, not data."""
+    schema = {
+        "properties": {
+            "default": {"pattern": "^a$", "properties": {"enum": {"patternProperties": {"^b$": {}}}}},
+            "x": {"enum": [{"pattern": "^data$"}], "default": {"pattern": "^data$"}},
+        },
+        "$defs": {"const": {"items": {"pattern": "^c$"}}},
+    }
+    rewritten = compiled.python_regexes(schema)
+    assert _regexes(rewritten) == {compiled.ecma(p) for p in ("^a$", "^b$", "^c$")} | {"^data$"}
+    from openapi_schema_validator._specifications import REGISTRY
+
+    for uri in REGISTRY:
+        original = REGISTRY.contents(uri)
+        assert _regexes(compiled.python_regexes(original)) == {compiled.ecma(p) for p in _regexes(original)}, uri
+
+
 @pytest.mark.skipif(
     unicodedata.unidata_version != "14.0.0",
     reason="the table is this Python's Unicode 14.0.0",
@@ -344,6 +362,7 @@ def test_a_run_reports_what_the_pure_pass_alone_reports(
         fast = validate(changed)
         with monkeypatch.context() as patch:
             patch.setattr(compiled, "passes", lambda data, dialect: False)
+            patch.setattr(compiled, "schema_passes", lambda schema, dialect: False)
             assert validate(changed) == fast
 
 
@@ -362,3 +381,110 @@ def test_without_jsonschema_rs_the_pure_pass_judges(tmp_path: Path, monkeypatch:
         assert validate(doc) == expected
     finally:
         compiled._validator.cache_clear()
+
+
+# The Schema Object check against its dialect: openapi-spec-validator's own, and the compiled one.
+_OAS31 = "https://spec.openapis.org/oas/3.1/dialect/base"
+
+
+def _pure_schema_check(schema: Any, dialect: str) -> bool:
+    """Whether openapi-schema-validator's `check_schema` passes the schema, with the format checker
+    openapi-spec-validator gives it."""
+    from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_format_checker
+
+    try:
+        if dialect == "3.0":
+            OAS30Validator.check_schema(schema)
+        else:
+            OAS31Validator.check_schema(schema, format_checker=oas31_format_checker)
+    except Exception:  # SchemaError, or whatever else stops it: never "valid"
+        return False
+    return True
+
+
+def _schemas(data: Any) -> list[Any]:
+    """Every Schema Object under the components, nested ones included (properties, items, compositions)."""
+    found: list[Any] = []
+    stack = list(data.get("components", {}).get("schemas", {}).values())
+    while stack:
+        schema = stack.pop()
+        if not isinstance(schema, dict):
+            continue
+        found.append(schema)
+        stack.extend(v for v in schema.get("properties", {}).values() if isinstance(schema.get("properties"), dict))
+        stack.extend(schema.get(k) for k in ("items", "additionalProperties", "not") if k in schema)
+        for k in ("allOf", "anyOf", "oneOf"):
+            if isinstance(schema.get(k), list):
+                stack.extend(schema[k])
+    return found
+
+
+@pytest.mark.parametrize(("name", "data"), DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_the_schema_check_is_the_pure_one_on_real_specs(name: str, data: Any) -> None:
+    dialect = "3.0" if data["openapi"].startswith("3.0") else _OAS31
+    schemas = _schemas(data)[:400]
+    for schema in schemas:
+        assert compiled.schema_passes(schema, dialect) == _pure_schema_check(schema, dialect), json.dumps(schema)[:500]
+
+
+_RICH = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {
+        "id": {"type": "integer", "format": "int64", "minimum": 0, "multipleOf": 1},
+        "name": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 10, "format": "password"},
+        "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "minItems": 1},
+        "meta": {"type": "object", "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": False},
+        "kind": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"enum": ["a", "b"]}],
+            "discriminator": {"propertyName": "k"},
+        },
+        "when": {"type": "string", "format": "date-time", "default": "2020-01-01T00:00:00Z", "readOnly": True},
+    },
+    "allOf": [{"description": "d", "externalDocs": {"url": "https://example.com"}}],
+    "xml": {"name": "thing", "namespace": "https://example.com/ns"},
+    "example": {"id": 1},
+}
+
+
+@pytest.mark.parametrize("dialect", ["3.0", _OAS31])
+def test_no_change_to_a_schema_makes_it_valid_to_one_check_only(dialect: str) -> None:
+    """Two thousand Schema Objects one change away from a valid one: regexes, formats, keywords of the wrong
+    type, unknown keywords. The compiled check and the pure one always agree."""
+    schema = copy.deepcopy(_RICH)
+    if dialect == "3.0":
+        schema["properties"]["name"]["nullable"] = True
+    else:
+        schema["properties"]["name"]["$anchor"] = "name"
+        schema["$id"] = "https://example.com/thing"
+    assert compiled.schema_passes(schema, dialect) and _pure_schema_check(schema, dialect)
+    verdicts = []
+    for mutant in _mutants(schema, seed=3, count=2000) + _regex_mutants(schema):
+        pure = _pure_schema_check(mutant, dialect)
+        assert compiled.schema_passes(mutant, dialect) == pure, json.dumps(mutant)[:2000]
+        verdicts.append(pure)
+    assert 200 < verdicts.count(False) < 1800  # the mutations reach both sides
+
+
+def _regex_mutants(schema: Any) -> list[Any]:
+    """The schema with a regex Python's `re` reads differently from ECMA's, or refuses, in each regex place."""
+    mutants = []
+    for regex in ["(?P<n>a)", "(unclosed", "\\p{L}", "a{2,1}", "[z-a]", "\\d+$", "(?<=a)b", "x*+"]:
+        for place in ("pattern", "patternProperties"):
+            mutant = copy.deepcopy(schema)
+            if place == "pattern":
+                mutant["properties"]["name"]["pattern"] = regex
+            else:
+                mutant["properties"]["meta"]["patternProperties"] = {regex: {}}
+            mutants.append(mutant)
+    for anchor in ["name\n", "1name", "na me", "name٣"]:
+        mutant = copy.deepcopy(schema)
+        mutant["properties"]["name"]["$anchor"] = anchor
+        mutants.append(mutant)
+    return mutants
+
+
+def test_a_dialect_it_does_not_know_gets_no_verdict() -> None:
+    assert not compiled.schema_passes({"type": "string"}, "https://json-schema.org/draft/2020-12/schema")
+    assert not compiled.schema_passes({"type": "string"}, "https://example.com/dialect")
+    assert compiled.schema_passes({"type": "string"}, _OAS31)
