@@ -7,7 +7,8 @@ the whole; they can run on both cores; and an edit runs the engine again only fo
 remembered apart, `engine.remembered`). The engine still names every class, so a cut that could change a name
 is not made:
 - schemas whose keys could give the same class name (`status`, `Status`) stay in one part, where the engine
-  numbers them as it always does;
+  numbers them as it always does; so do schemas where it makes up names from the same property's (a union's
+  members: `Type`, `TypeEnum`, `InputItem`), and those with the schemas whose keys start with that name;
 - the parts are put back together only when no class is defined twice, none is named like something a part
   imports (a `UUID` schema beside a `uuid` field), and no part renamed an import (`date as date_aliased`,
   which the engine does for every class of a run once one has a field named `date`); otherwise the whole
@@ -57,7 +58,19 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
             joined.join(key, target)
     seen: dict[str, str] = {}
     for key in keys:  # the engine's class names differ at most where these do
-        joined.join(key, seen.setdefault(re.sub(r"[^a-z0-9]", "", key.lower()), key))
+        joined.join(key, seen.setdefault(_squashed(key), key))
+    # And the names it makes up from a property's (`Type`, `TypeEnum`, `InputItem`), numbered across one run:
+    # components that could make up names starting alike stay together, and with the components so named.
+    made_up = {key: _invented(schemas[key]) for key in keys}
+    starts = {name for names in made_up.values() for name in names}
+    for key in keys:
+        for name in made_up[key]:
+            joined.join(key, seen.setdefault(f"property:{name}", key))
+    for key in keys:
+        squashed = _squashed(key)
+        for name in starts:
+            if squashed.startswith(name):
+                joined.join(key, seen[f"property:{name}"])
     groups: dict[str, list[str]] = {}
     for key in keys:
         groups.setdefault(joined.find(key), []).append(key)
@@ -176,6 +189,35 @@ def merge(results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str) -> tup
     text = prefix + "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
     metadata = {**results[0][1], "models": [m for _, meta in results for m in meta.get("models", [])]}
     return text, metadata
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _invented(schema: Any) -> set[str]:
+    """The properties, anywhere in a component, whose inline union holds a constant, an enum, an array or an
+    object: the engine names what it makes for such a member after the property (OpenAI's nullable
+    `type: anyOf [const, null]` becomes `TypeEnum` and `Type`; an `input: oneOf [..., array]` gives `InputItem`,
+    beside a component of that name), and numbers those names across its run. Squashed, as keys are."""
+    found = set()
+    for node in pointer.containers(schema):
+        properties = node.get("properties") if isinstance(node, dict) else None
+        for name, inner in properties.items() if isinstance(properties, dict) else ():
+            members = [*(inner.get("anyOf") or ()), *(inner.get("oneOf") or ())] if isinstance(inner, dict) else []
+            if any(_named_by_the_engine(member) for member in members):
+                found.add(_squashed(str(name)))
+    return found
+
+
+def _named_by_the_engine(member: Any) -> bool:
+    if not isinstance(member, dict):
+        return False
+    kind = member.get("type")
+    kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+    return bool(
+        {"array", "object"} & {str(kind) for kind in kinds} or {"items", "properties", "const", "enum"} & set(member)
+    )
 
 
 def _targets(schema: Any, schemas: dict[str, Any]) -> list[str] | None:

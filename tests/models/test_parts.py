@@ -110,6 +110,39 @@ def test_the_halves_give_what_one_run_gives(side_by_side: bool, monkeypatch: pyt
     _same(whole, halves)
 
 
+def _nullable_const(value: str) -> dict[str, Any]:
+    return {"anyOf": [{"type": "string", "const": value}, {"type": "null"}]}
+
+
+MADE_UP = _spec(
+    {
+        "ItemReference": {"type": "object", "properties": {"type": _nullable_const("item_reference")}},
+        "BetaItemReference": {"type": "object", "properties": {"type": _nullable_const("item_reference")}},
+        "Embedding": {
+            "type": "object",
+            "properties": {"input": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "integer"}}]}},
+        },
+        "InputItem": {"type": "object", "properties": {"text": {"type": "string"}}},
+        "Alone": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        "Other": {"type": "object", "properties": {"kind": {"type": "string"}}},
+    },
+    {"/a": _op("ItemReference"), "/b": _op("BetaItemReference"), "/e": _op("Embedding"), "/i": _op("InputItem")},
+)
+
+
+def test_components_whose_made_up_names_could_meet_stay_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine names a union member after its property (`Type`, `TypeEnum`; `InputItem` for `input`'s array)
+    and numbers those names across its run: such components are never cut apart, nor from one so named."""
+    plan = plan_models(MADE_UP, file="t.yaml")
+    documents = parts.split(plan, at=2, size=1)
+    where = {key: i for i, d in enumerate(documents) for key in d["components"]["schemas"] if key != plan.carrier}
+    assert where["ItemReference"] == where["BetaItemReference"]
+    assert where["Embedding"] == where["InputItem"]
+    assert len(documents) > 2  # the others still run apart
+    whole, split = _whole_and_split(MADE_UP, "t.yaml", monkeypatch, at=2)
+    _same(whole, split)
+
+
 def test_a_discriminator_mapping_to_no_component_keeps_the_document_whole() -> None:
     data = _spec(
         {
@@ -196,3 +229,21 @@ def test_corpus_specs_split_give_what_one_run_gives(name: str, monkeypatch: pyte
     doc = load_spec([CORPUS / name])
     whole, halves = _whole_and_split(doc.data, doc.file, monkeypatch, at=2)
     _same(whole, halves)
+
+
+@pytest.mark.slow
+def test_openai_runs_in_parts_that_give_what_one_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its unions name their members after their properties in hundreds of schemas: it is cut where no made-up
+    name can meet another, and put back together."""
+    if not (CORPUS / "openai.yaml").is_file():
+        pytest.skip("the corpus is not beside this checkout")
+    doc = load_spec([CORPUS / "openai.yaml"])
+    real_split, real_merge = parts.split, parts.merge
+    monkeypatch.setattr(parts, "split", lambda plan: [plan.document])
+    whole = models_from_plan(plan_models(doc.data, file=doc.file), file=doc.file)
+    merged: list[object] = []
+    monkeypatch.setattr(parts, "split", real_split)
+    monkeypatch.setattr(parts, "merge", lambda *a, **k: merged.append(real_merge(*a, **k)) or merged[-1])
+    split = models_from_plan(plan_models(doc.data, file=doc.file), file=doc.file, side_by_side=True)
+    assert merged and merged[0] is not None, "the parts were not put together"
+    _same(whole, split)
