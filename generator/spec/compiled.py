@@ -145,50 +145,49 @@ def _address(uri: str) -> str:
 def _private(schema: Any) -> Any:
     """`schema` with its published addresses (`$id`, `id`, `$ref`, `$dynamicRef`) moved apart; `$schema` is kept,
     so that the draft a schema is read by is the same."""
-    if isinstance(schema, list):
-        return [_private(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in _DATA:
-            out[key] = value
-        elif key in ("$id", "id", "$ref", "$dynamicRef") and isinstance(value, str):
-            out[key] = _address(value)
-        elif key in _NAMED and isinstance(value, dict):
-            out[key] = {name: _private(child) for name, child in value.items()}
-        else:
-            out[key] = _private(value)
-    return out
+
+    def moved(key: str, value: Any) -> Any:
+        return _address(value) if key in ("$id", "id", "$ref", "$dynamicRef") and isinstance(value, str) else None
+
+    return _rewritten(schema, moved)
 
 
 def python_regexes(schema: Any) -> Any:
     """`schema` with every regex rewritten to match, under jsonschema-rs, what it matches under Python's `re`;
     None if one cannot be."""
 
-    def rewrite(node: Any) -> Any:
-        if isinstance(node, list):
-            return [rewrite(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            if key in _DATA:
-                out[key] = value
-            elif key == "pattern" and isinstance(value, str):
-                out[key] = _required(ecma(value))
-            elif key == "patternProperties" and isinstance(value, dict):
-                out[key] = {_required(ecma(k)): rewrite(v) for k, v in value.items()}
-            elif key in _NAMED and isinstance(value, dict):
-                out[key] = {name: rewrite(child) for name, child in value.items()}
-            else:
-                out[key] = rewrite(value)
-        return out
+    def regex(key: str, value: Any) -> Any:
+        if key == "pattern" and isinstance(value, str):
+            return _required(ecma(value))
+        if key == "patternProperties" and isinstance(value, dict):
+            return {_required(ecma(k)): _rewritten(v, regex) for k, v in value.items()}
+        return None
 
     try:
-        return rewrite(schema)
+        return _rewritten(schema, regex)
     except _Unsupported:
         return None
+
+
+def _rewritten(schema: Any, keyword: Callable[[str, Any], Any]) -> Any:
+    """`schema` with `keyword(key, value)` in place of each keyword's value where it gives one (not None), and the
+    schemas inside every other keyword rewritten alike; data keywords are kept as they are."""
+    if isinstance(schema, list):
+        return [_rewritten(item, keyword) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        changed = None if key in _DATA else keyword(key, value)
+        if key in _DATA:
+            out[key] = value
+        elif changed is not None:
+            out[key] = changed
+        elif key in _NAMED and isinstance(value, dict):
+            out[key] = {name: _rewritten(child, keyword) for name, child in value.items()}
+        else:
+            out[key] = _rewritten(value, keyword)
+    return out
 
 
 class _Unsupported(Exception):
