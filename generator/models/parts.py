@@ -207,6 +207,8 @@ def _invented(schema: Any) -> set[str]:
             members = [*(inner.get("anyOf") or ()), *(inner.get("oneOf") or ())] if isinstance(inner, dict) else []
             if any(_named_by_the_engine(member) for member in members):
                 found.add(_squashed(str(name)))
+    # A property named in punctuation alone would join every component; a clash from it still stops `merge`.
+    found.discard("")
     return found
 
 

@@ -178,10 +178,9 @@ def _rewritten(schema: Any, keyword: Callable[[str, Any], Any]) -> Any:
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        changed = None if key in _DATA else keyword(key, value)
         if key in _DATA:
             out[key] = value
-        elif changed is not None:
+        elif (changed := keyword(key, value)) is not None:
             out[key] = changed
         elif key in _NAMED and isinstance(value, dict):
             out[key] = {name: _rewritten(child, keyword) for name, child in value.items()}
@@ -255,10 +254,7 @@ def _item(op: Any, av: Any, sre: Any) -> str:
         if added or removed:
             raise _Unsupported
         return "(?:" + _sequence(list(body), sre, last=False) + ")"
-    if op in (
-        sre.MAX_REPEAT,
-        sre.MIN_REPEAT,
-    ):  # greedy or lazy: the same strings have a match
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):  # greedy or lazy: the same strings have a match
         low, high, body = av
         return "(?:" + _sequence(list(body), sre, last=False) + ")" + _count(low, high, sre)
     raise _Unsupported
