@@ -75,12 +75,9 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
                 side_by_side=True,
             )
             models_apart.hand(stage, stage)
-            # While the model stage runs: black loaded, the package templates compiled, and (with a core to
-            # spare) the spec's lines indexed for the notes that point into it.
+            # While the model stage runs: black loaded and the package templates compiled.
             prepare()
             templates = render_stage.prepare(target)
-            if models_apart.process is not None:
-                doc.index_lines()
             models = models_apart.result()
             package = build(doc.data, models, target=target, spec_sha256=doc.sha256, file=doc.file, locate=doc.line_of)
         except GeneratorError as exc:  # located by pointer in the spec: a node may come from a referenced file
