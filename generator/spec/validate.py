@@ -8,7 +8,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 from typing import Any
 
@@ -83,8 +83,8 @@ def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Dia
         for raw in validator_class(doc.data).iter_errors():
             if places is None:
                 places, defaults = _containers(doc.data), _Defaults(doc.data)
-            error = _deepest(raw)
-            pointer = _pointer(error, places)
+            error = _deepest(raw, getattr(raw, _SCHEMA_OBJECT, doc.data))
+            pointer = _pointer(error, places) or _within_schema(doc.data, places, raw, error)
             message = _message(error)
             if pointer is None and not list(getattr(raw, "path", ())) and defaults is not None:
                 # A default the validator checked against its schema: it reports the value, not where it is.
@@ -152,8 +152,12 @@ class _Checked:
                     error = None
                 else:
                     error = super()._validate_schema_meta(schema, schema_value)
-                if error is None and key is not None:
-                    checked.passed.add(key)
+                if error is None:
+                    if key is not None:
+                        checked.passed.add(key)
+                    return None
+                error = _first_in_document_order(self._get_schema_checker, schema, schema_value) or error
+                setattr(error, _SCHEMA_OBJECT, schema_value)  # its path is within this Schema Object
                 return error
 
         keywords = {**validator_class.keyword_validators, "schema": Schema}
@@ -178,6 +182,81 @@ class _Checked:
             self.store.put("validate", self.entry, "\n".join(sorted(self.passed)).encode("ascii"))
 
 
+# The attribute that names the Schema Object a dialect check's error was found in (`_within_schema`).
+_SCHEMA_OBJECT = "openapi_pygen_schema_object"
+
+
+def _first_in_document_order(checker_for: Any, schema: Any, schema_value: Any) -> Any:
+    """A failing Schema Object's first error in document order. The validator reports the first its dialect
+    check meets, and that check walks a schema's `properties` as a set, whose order changes with the process's
+    string hashing: which of a schema's errors was reported changed from run to run. The same check is made
+    here, as openapi-schema-validator's `check_openapi_schema` makes it, for all its errors. None when the
+    check is another, or finds nothing: the validator's own error then stands."""
+    from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+    from openapi_schema_validator import validators
+    from openapi_schema_validator._specifications import REGISTRY as specifications
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    try:
+        check = checker_for(schema, schema_value)
+        method = getattr(check, "func", check)
+        owner: Any = getattr(method, "__self__", None)
+        options = dict(getattr(check, "keywords", None) or {})
+        if getattr(method, "__func__", None) is not validators.check_openapi_schema or set(options) - {
+            "format_checker"
+        }:
+            return None
+        meta = validator_for(owner.META_SCHEMA, default=owner)
+        checker = meta(
+            owner.META_SCHEMA,
+            format_checker=options.get("format_checker", owner.FORMAT_CHECKER),
+            registry=specifications,  # the registry that check gives its meta-validator
+        )
+        errors = list(checker.iter_errors(schema_value))
+    except Exception:  # a check this cannot make: the validator's own error stands
+        return None
+    if not errors:
+        return None
+    # Errors at one place come in the order of the dialect's keywords, the same in every run: the first stands.
+    first = min(errors, key=_document_order(schema_value))
+    return OpenAPIValidationError.create_from(SchemaError.create_from(first))
+
+
+def _document_order(root: Any) -> Callable[[Any], list[int]]:
+    """The key that puts errors in the document order of their places under `root`: each step of an error's
+    path as its index among its container's keys or items (each container's keys counted once)."""
+    indexes: dict[int, dict[Any, int]] = {}
+
+    def key(error: Any) -> list[int]:
+        node, places = root, []
+        for step in error.absolute_path:
+            if isinstance(node, dict) and step in node:
+                if id(node) not in indexes:
+                    indexes[id(node)] = {name: index for index, name in enumerate(node)}
+                places.append(indexes[id(node)][step])
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                places.append(step)
+                node = node[step]
+            else:
+                places.append(-1)
+                break
+        return places
+
+    return key
+
+
+def _within_schema(data: Any, places: dict[int, str], raw: Any, error: Any) -> str | None:
+    """Where a Schema Object's error from its dialect check stands: its path is within that Schema Object,
+    known by its place in the document. (Its value alone, `True` say, may stand in many schemas alike.)"""
+    schema = getattr(raw, _SCHEMA_OBJECT, None)
+    if not isinstance(schema, (dict, list)) or id(schema) not in places:
+        return None
+    pointer = join(places[id(schema)], *(str(step) for step in getattr(error, "absolute_path", ())))
+    return pointer if resolve(data, pointer) is not MISSING else None
+
+
 def _crawled(validator_class: Any) -> Any:
     """The 3.1 validator with its OpenAPI-schema pass given a registry crawled once. As shipped, that pass's
     registry never keeps a crawl, and every `$dynamicRef` (one per Schema Object in the spec) crawls the whole
@@ -185,7 +264,7 @@ def _crawled(validator_class: Any) -> Any:
     errors."""
     import referencing
     import referencing.jsonschema
-    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+    from jsonschema.validators import validator_for
     from openapi_spec_validator.schemas import schema_v31
 
     schema = dict(schema_v31)
@@ -224,7 +303,10 @@ def _placed(data: Any, error: Any, pointer: str, message: str) -> tuple[str, str
         rule = "/".join(str(p) for p in getattr(error, "relative_schema_path", ()) or ())
         message = "is none of the objects OpenAPI allows here" + (f" (its schema's {rule})" if rule else "")
     dialect = _DIALECT.match(message)
-    if pointer == "#" and dialect:
+    node = resolve(data, pointer) if dialect else None
+    if dialect and isinstance(node, dict) and node.get("$schema") == ast.literal_eval(dialect["value"]):
+        pointer = join(pointer, "$schema")  # the Schema Object the check was given (`_within_schema`)
+    elif pointer == "#" and dialect:
         wanted = ast.literal_eval(dialect["value"])
         pointer = next(
             (
@@ -247,15 +329,23 @@ def _only_json(message: str) -> bool:
         return False
 
 
-def _deepest(error: Any) -> Any:
-    """For a oneOf/anyOf failure, the alternative's error that says most: "0 is not of type 'boolean'"."""
+def _deepest(error: Any, root: Any) -> Any:
+    """For a oneOf/anyOf failure, the alternative's error that says most: "0 is not of type 'boolean'". `root`
+    is what the error's path starts from (the document, or the Schema Object a dialect check was given)."""
+
+    # The Reference Object alternative ("'$ref' is a required property") is never what the author meant;
+    # otherwise the deepest error is the most specific one.
+    def rank(e: Any) -> tuple[bool, int]:
+        return "'$ref' is a required" not in str(e.message), len(e.absolute_path)
+
     for _ in range(50):
         context = getattr(error, "context", None)
         if not context:
             break
-        # The Reference Object alternative ("'$ref' is a required property") is never what the author meant;
-        # otherwise the deepest error is the most specific one.
-        error = max(context, key=lambda e: ("'$ref' is a required" not in str(e.message), len(e.absolute_path)))
+        # Of equals, the first in document order: the order errors at different places come in can change from
+        # run to run (see _first_in_document_order); at one place, it is the schema's keyword order.
+        best = max(rank(e) for e in context)
+        error = min((e for e in context if rank(e) == best), key=_document_order(root))
     return error
 
 
@@ -298,8 +388,16 @@ class _Defaults:
         return None
 
 
+# The validator lists these names from a set, in an order that changes from run to run.
+_UNDEFINED_REQUIRED = re.compile(r"(Required list has not defined properties: )(\[.*\])\Z", re.DOTALL)
+
+
 def _message(error: Any) -> str:
     message = str(getattr(error, "message", error))
+    listed = _UNDEFINED_REQUIRED.match(message)
+    if listed:
+        with contextlib.suppress(ValueError, SyntaxError, TypeError):
+            message = listed[1] + repr(sorted(ast.literal_eval(listed[2]), key=str))
     return message if len(message) <= 300 else message[:297] + "..."
 
 
