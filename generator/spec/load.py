@@ -343,21 +343,20 @@ class _JsonLocator:
         while where != pointer:
             if not pointer.startswith(where + "/"):
                 return None
-            token = pointer[len(where) + 1 :].split("/", 1)[0]
-            where = f"{where}/{token}"
-            found = self._member(where.rpartition("/")[0], value, where)
+            container, where = where, f"{where}/{pointer[len(where) + 1 :].split('/', 1)[0]}"
+            found = self._member(container, value, where)
             if found is None:
                 return None
             place, value = found
         return place
 
     def _member(self, container: str, start: int, wanted: str) -> tuple[int, int] | None:
-        members, resume = self.read.get(container, ({}, start))
+        members, resume = self.read.get(container, ({}, start + 1))  # first, just past the opening bracket
         text = self.text
         opening = text[start]
         index = len(members)
         while wanted not in members and resume is not None and opening in "{[":
-            position = self._space(resume + 1 if resume == start else resume)
+            position = self._space(resume)
             if text[position] in "}]":
                 resume = None
                 break

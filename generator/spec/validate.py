@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from functools import lru_cache, partial
+from functools import lru_cache, partial, wraps
 from typing import Any
 
 from .. import fingerprint
@@ -116,8 +116,25 @@ def _protocol_members_remembered() -> None:
 
     for name in ("_get_protocol_attrs", "_is_callable_members_only"):
         function = getattr(typing, name, None)
-        if callable(function) and not hasattr(function, "cache_info"):
-            setattr(typing, name, lru_cache(maxsize=None)(function))
+        if callable(function) and not getattr(function, _REMEMBERED, False):
+            setattr(typing, name, _remembered(function))
+
+
+_REMEMBERED = "openapi_pygen_remembered"
+
+
+def _remembered(function: Callable[[type], Any]) -> Callable[[type], Any]:
+    cached = lru_cache(maxsize=None)(function)
+
+    @wraps(function)
+    def members(cls: type) -> Any:
+        try:
+            return cached(cls)
+        except TypeError:  # a class that cannot be hashed: worked out as before
+            return function(cls)
+
+    setattr(members, _REMEMBERED, True)
+    return members
 
 
 class _Checked:
