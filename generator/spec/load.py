@@ -304,7 +304,7 @@ class _DuplicateKey(Exception):
 
 
 def _json_duplicate(text: str, key: str) -> tuple[int | None, str]:
-    walker = _JsonLines(text, duplicate=key)
+    walker = _DuplicateScan(text, key)
     walker.run()
     return walker.found or (None, "")
 
@@ -378,25 +378,23 @@ class _JsonLocator:
         return match.end() if match else position
 
 
-class _JsonLines:
+class _DuplicateScan:
     """A small JSON scanner that finds where a duplicate key stands (only run when reporting one)."""
 
     _SPACE = re.compile(r"[ \t\n\r]*")
     _ATOM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 
-    def __init__(self, text: str, *, duplicate: str | None = None) -> None:
+    def __init__(self, text: str, duplicate: str) -> None:
         self.text = text
         self.pos = 0
-        self.lines: dict[str, int] = {}
         self.duplicate = duplicate
         self.found: tuple[int, str] | None = None
         self._counted = (0, 1)  # (position, its line): the scan only moves forward, so lines are counted once
 
-    def run(self) -> dict[str, int]:
+    def run(self) -> None:
         # The text already parsed; a scanner slip only costs precision.
-        with contextlib.suppress(ValueError, IndexError):
+        with contextlib.suppress(ValueError, IndexError, RecursionError):
             self.value("#")
-        return self.lines
 
     def line(self) -> int:
         position, line = self._counted
@@ -414,7 +412,6 @@ class _JsonLines:
 
     def value(self, pointer: str) -> None:
         self.skip()
-        self.lines.setdefault(pointer, self.line())
         char = self.text[self.pos]
         if char == "{":
             self.pos += 1
@@ -430,7 +427,6 @@ class _JsonLines:
                 if key in seen and key == self.duplicate and self.found is None:
                     self.found = (key_line, child)
                 seen.add(key)
-                self.lines.setdefault(child, key_line)
                 self.skip()
                 self.pos += 1  # the colon
                 self.value(child)
