@@ -207,8 +207,9 @@ def _first_in_document_order(checker_for: Any, schema: Any, schema_value: Any) -
     """A failing Schema Object's first error in document order. The validator reports the first its dialect
     check meets, and that check walks a schema's `properties` as a set, whose order changes with the process's
     string hashing: which of a schema's errors was reported changed from run to run. The same check is made
-    here, as openapi-schema-validator's `check_openapi_schema` makes it, for all its errors. None when the
-    check is another, or finds nothing: the validator's own error then stands."""
+    here for all its errors, as the two checks the validator gives make it: openapi-schema-validator's
+    `check_openapi_schema` (the OpenAPI dialects) and jsonschema's `check_schema` (a `$schema` naming a JSON
+    Schema draft). None when the check is another, or finds nothing: the validator's own error then stands."""
     from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
     from jsonschema.validators import validator_for  # type: ignore[import-untyped]
     from openapi_schema_validator import validators
@@ -219,18 +220,21 @@ def _first_in_document_order(checker_for: Any, schema: Any, schema_value: Any) -
         check = checker_for(schema, schema_value)
         method = getattr(check, "func", check)
         owner: Any = getattr(method, "__self__", None)
+        function = getattr(method, "__func__", None)
         options = dict(getattr(check, "keywords", None) or {})
-        if getattr(method, "__func__", None) is not validators.check_openapi_schema or set(options) - {
-            "format_checker"
-        }:
+        if owner is None or set(options) - {"format_checker"}:
             return None
         meta = validator_for(owner.META_SCHEMA, default=owner)
-        checker = meta(
-            owner.META_SCHEMA,
-            format_checker=options.get("format_checker", owner.FORMAT_CHECKER),
-            registry=specifications,  # the registry that check gives its meta-validator
-        )
-        errors = list(checker.iter_errors(schema_value))
+        if function is validators.check_openapi_schema:
+            made = {"format_checker": options.get("format_checker", owner.FORMAT_CHECKER), "registry": specifications}
+        elif (getattr(function, "__module__", ""), getattr(function, "__name__", "")) == (
+            "jsonschema.validators",
+            "check_schema",
+        ):
+            made = {"format_checker": options.get("format_checker", meta.FORMAT_CHECKER)}
+        else:
+            return None
+        errors = list(meta(owner.META_SCHEMA, **made).iter_errors(schema_value))
     except Exception:  # a check this cannot make: the validator's own error stands
         return None
     if not errors:

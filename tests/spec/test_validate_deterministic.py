@@ -42,7 +42,7 @@ def _bad_numbers(names: list[str], bad: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": {name: {"oneOf": [{"type": "string"}, dict(bad)]} for name in names}}
 
 
-def _spec(tmp_path: Path, version: str, bad: dict[str, Any]) -> Path:
+def _spec(tmp_path: Path, version: str, bad: dict[str, Any], dialect: str | None) -> Path:
     names = ["beta", "alpha", "delta", "gamma", "epsilon", "zeta", "eta", "theta"]
     schemas = {
         "First": _bad_numbers(names, bad),
@@ -50,6 +50,8 @@ def _spec(tmp_path: Path, version: str, bad: dict[str, Any]) -> Path:
         "Fine": {"type": "object", "properties": {"beta": {"type": "number"}}},
         "Nested": {"type": "object", "properties": {"inner": _bad_numbers(names[::-1], bad)}},
     }
+    if dialect is not None:  # each schema checked against a JSON Schema draft, not the OpenAPI dialect
+        schemas = {name: {"$schema": dialect, **schema} for name, schema in schemas.items()}
     document = {
         "openapi": version,
         "info": {"title": "t", "version": "1"},
@@ -62,16 +64,22 @@ def _spec(tmp_path: Path, version: str, bad: dict[str, Any]) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("version", "bad", "message"),
+    ("version", "bad", "message", "dialect"),
     [
-        ("3.1.0", {"type": "number", "exclusiveMinimum": True}, "True is not of type 'number'"),
-        ("3.0.3", {"type": "number", "exclusiveMinimum": 0}, "0 is not of type 'boolean'"),
+        ("3.1.0", {"type": "number", "exclusiveMinimum": True}, "True is not of type 'number'", None),
+        ("3.0.3", {"type": "number", "exclusiveMinimum": 0}, "0 is not of type 'boolean'", None),
+        (
+            "3.1.0",
+            {"type": "number", "exclusiveMinimum": True},
+            "True is not of type 'number'",
+            "https://json-schema.org/draft/2020-12/schema",
+        ),
     ],
 )
 def test_each_schema_reports_its_first_error_in_document_order_in_every_run(
-    tmp_path: Path, version: str, bad: dict[str, Any], message: str
+    tmp_path: Path, version: str, bad: dict[str, Any], message: str, dialect: str | None
 ) -> None:
-    spec = _spec(tmp_path, version, bad)
+    spec = _spec(tmp_path, version, bad, dialect)
     runs = [_diagnostics(spec, seed) for seed in (1, 2, 3, 4)]
     assert all(run == runs[0] for run in runs[1:])
 
