@@ -8,19 +8,25 @@ statements they write thousands of times are split here the way black splits the
 - a call whose arguments fit on one line below it keeps them together there; otherwise, when there are
   several, one per line, each followed by a comma;
 - a tuple, list or dict literal with a comma in it: one item per line, each followed by a comma (a list or
-  dict of one entry: that entry on a line of its own, with none);
-- a `def` line: its parameters, like a call's arguments (but a lone one followed by a comma), and a
-  subscripted return hint too long for the closing line with its brackets' contents on a line of their own;
+  dict of one entry: that entry on a line of its own, with none, split in turn when it does not fit there);
+  an item that is a union too long for its line, an operand a line, each after the first led by `| `;
+- a `def` line: its parameters, like a call's arguments (but a lone one followed by a comma); a parameter
+  with a union hint too long for its line, the hint in parentheses of its own; a subscripted return hint too
+  long for the closing line with its brackets' contents on a line of their own, a union one in parentheses;
 - an assignment (annotated or not) whose call does not fit after its target: the call inside parentheses,
-  on lines of its own; and where not even those fit, an annotation's brackets split first, the call after them;
+  on lines of its own; and where not even those fit, an annotation's brackets split first (their contents one
+  a line when they do not fit on one), the call after them; and where not even the annotation's bracket fits
+  after the target, the annotation in parentheses of its own, the call split after them;
 - a `class` line too long for its bases: the bases on a line of their own;
 - `from m import a, b` too long: the names in parentheses, one per line, each followed by a comma;
 - a string, name or union assigned, too long: in parentheses of its own (or the union annotation in them).
 
 A statement is left on one line whenever anything is less plain than that (a comment, a line holding more
 than one statement, a name too long for its first line, text that is not ASCII or holds an escape, a shape
-not listed above): black then splits it itself. The one thing never done is adding a trailing comma where
-black would not, since black keeps such a comma and would explode the brackets around it.
+not listed above), or when its split would still leave a line too long (a name or string no one can split:
+black may then lay out the rest around it otherwise): black then splits it itself. The one thing never done
+is adding a trailing comma where black would not, since black keeps such a comma and would explode the
+brackets around it.
 
 `settled` tells format.py which lines need nothing more from black; `docstring` writes a docstring as black
 leaves it. The test suite compares the result with black's on every corpus spec (tests/test_layout.py).
@@ -49,7 +55,9 @@ def prelayout(lines: list[str], tree: ast.Module) -> list[str]:
         if len(line) <= LINE_LENGTH or not line.isascii() or "\\" in line:
             continue  # an escape may change length when black picks the quotes; wide text has other widths
         split = _statement(node, line)
-        if split is not None:
+        # A split that leaves a line too long (a name or string black cannot split either) stays undone: black
+        # may lay out the rest around such a line otherwise, and it is given the statement as written.
+        if split is not None and all(len(part) <= LINE_LENGTH for part in split):
             lines[number] = "\n".join(split)
     return lines
 
@@ -130,14 +138,36 @@ def _annotation_split(node: ast.AnnAssign, value: ast.Call, line: str, indent: s
     hint, name = _source(annotation, line), annotation.value.id
     if not line.startswith(f"{indent}{target}: {hint} = ") or not hint.startswith(name + "["):
         return None
-    first, contents = f"{indent}{target}: {name}[", indent + INDENT + hint[len(name) + 1 : -1]
-    if len(first) > LINE_LENGTH or len(contents) > LINE_LENGTH:
-        return None  # the contents would be split again, with a comma added: black's to do
+    first, inner = f"{indent}{target}: {name}[", indent + INDENT
+    if len(first) > LINE_LENGTH:
+        # Not even the bracket fits after the target: the annotation goes in parentheses of its own, on a line of
+        # its own (when it fits there), and the call after them is split whether or not it would fit.
+        opening, middle = f"{indent}{target}: (", inner + hint
+        if len(opening) > LINE_LENGTH or len(middle) > LINE_LENGTH:
+            return None
+        call = _call(value, line, indent + ") = ", indent, "")
+        return None if call is None else [opening, middle, *call]
+    contents = [inner + hint[len(name) + 1 : -1]]
+    if len(contents[0]) > LINE_LENGTH:
+        # The contents split at their commas, one a line with a comma added; a union too long for its line,
+        # an operand a line.
+        elements = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
+        if not elements:
+            return None
+        contents = []
+        for element in elements:
+            one = inner + _source(element, line) + ","
+            split = [one] if len(one) <= LINE_LENGTH else _operand_lines(element, line, inner, ",")
+            if split is None:
+                return None
+            contents += split
+    if any(len(text) > LINE_LENGTH for text in contents):
+        return None
     head = indent + "] = "
     if len(head + _source(value, line)) <= LINE_LENGTH:
-        return [first, contents, head + _source(value, line)]
+        return [first, *contents, head + _source(value, line)]
     call = _expression(value, line, head, indent, "")
-    return None if call is None else [first, contents, *call]
+    return None if call is None else [first, *contents, *call]
 
 
 def _parenthesized(node: ast.Assign | ast.AnnAssign, line: str, indent: str) -> list[str] | None:
@@ -184,10 +214,17 @@ def _union(node: ast.expr, line: str, inner: str) -> list[str] | None:
     hugged = inner + _source(node, line)
     if len(hugged) <= LINE_LENGTH:
         return [hugged]
+    return _operand_lines(node, line, inner)
+
+
+def _operand_lines(node: ast.expr, line: str, inner: str, end: str = "") -> list[str] | None:
+    """A union an operand a line at `inner`, each after the first led by `| `, `end` after the last; None when
+    it is no union, or an operand needs splitting itself (or is parenthesised), which black does its own way."""
     operands = _operands(node)
-    if any(isinstance(o, ast.BinOp) for o in operands):
+    if not operands or any(isinstance(o, ast.BinOp) for o in operands):
         return None
     lines = [inner + ("| " if index else "") + _source(o, line) for index, o in enumerate(operands)]
+    lines[-1] += end
     if any(len(text) > LINE_LENGTH or "(" in text for text in lines):
         return None
     return lines
@@ -198,26 +235,34 @@ def _expression(node: ast.expr, line: str, head: str, indent: str, tail: str) ->
     flat = head + _source(node, line) + tail
     if len(flat) <= LINE_LENGTH:
         return [flat]
-    if isinstance(node, ast.Call) and not node.keywords and not node.args:
-        return None
     if isinstance(node, ast.Call):
-        opening = head + _source(node.func, line) + "("
-        arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
-        items = [_argument(a) for a in arguments]
-        if any(item is None for item in items):
-            return None
-        inner = indent + INDENT
-        hugged = inner + ", ".join(i[1] + _source(i[0], line) for i in items if i is not None)
-        if len(opening) > LINE_LENGTH or len(indent + ")" + tail) > LINE_LENGTH:
-            return None
-        if len(hugged) <= LINE_LENGTH:
-            return [opening, hugged, indent + ")" + tail]
-        if len(items) == 1:
-            return None  # no comma to split at: black splits inside the argument, adding none
-        return _exploded(opening, items, line, indent, ")" + tail)
+        return _call(node, line, head, indent, tail)
+    if head == indent and tail == "," and _operands(node):
+        return _operand_lines(node, line, indent, tail)  # an item of exploded brackets: black splits at its bars
     if isinstance(node, ast.Tuple | ast.List | ast.Dict):
         return _collection(node, line, head, indent, tail)
     return None
+
+
+def _call(node: ast.expr, line: str, head: str, indent: str, tail: str) -> list[str] | None:
+    """A call split after its opening bracket: its arguments on one line below it when they fit there, else
+    one a line, each followed by a comma."""
+    if not isinstance(node, ast.Call) or (not node.keywords and not node.args):
+        return None
+    opening = head + _source(node.func, line) + "("
+    arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
+    items = [_argument(a) for a in arguments]
+    if any(item is None for item in items):
+        return None
+    inner = indent + INDENT
+    hugged = inner + ", ".join(i[1] + _source(i[0], line) for i in items if i is not None)
+    if len(opening) > LINE_LENGTH or len(indent + ")" + tail) > LINE_LENGTH:
+        return None
+    if len(hugged) <= LINE_LENGTH:
+        return [opening, hugged, indent + ")" + tail]
+    if len(items) == 1:
+        return None  # no comma to split at: black splits inside the argument, adding none
+    return _exploded(opening, items, line, indent, ")" + tail)
 
 
 def _collection(node: ast.Tuple | ast.List | ast.Dict, line: str, head: str, indent: str, tail: str) -> list[str]:
@@ -235,10 +280,13 @@ def _collection(node: ast.Tuple | ast.List | ast.Dict, line: str, head: str, ind
             return [head + text + tail]
         items = [(e, "") for e in node.elts]
     if len(items) == 1 and not isinstance(node, ast.Tuple):
-        # One entry, no comma to split at: black puts it on a line of its own when it fits there, adding none.
-        hugged = indent + INDENT + items[0][1] + _source(items[0][0], line)
-        fits = len(hugged) <= LINE_LENGTH and len(indent + closing + tail) <= LINE_LENGTH
-        return [head + opening, hugged, indent + closing + tail] if fits else [head + text + tail]
+        # One entry, no comma to split at: black puts it on a line of its own, adding none, and splits that line
+        # in turn when it does not fit there.
+        inner = indent + INDENT
+        entry = _expression(items[0][0], line, inner + items[0][1], inner, "")
+        if entry is None or len(indent + closing + tail) > LINE_LENGTH:
+            return [head + text + tail]
+        return [head + opening, *entry, indent + closing + tail]
     return _exploded(head + opening, items, line, indent, closing + tail) or [head + text + tail]
 
 
@@ -274,32 +322,48 @@ def _def(node: ast.FunctionDef | ast.AsyncFunctionDef, line: str, indent: str) -
     opening = f"{indent}{'async ' if isinstance(node, ast.AsyncFunctionDef) else ''}def {node.name}("
     if not line.startswith(opening):
         return None
-    parameters: list[str] = [
-        a.arg if a.annotation is None else f"{a.arg}: {_source(a.annotation, line)}" for a in args.args
+    # Each parameter's text, and its annotation and default as black may split them on a line of their own.
+    parameters: list[tuple[str, ast.expr | None, str]] = [
+        (a.arg, None, "") if a.annotation is None else (f"{a.arg}: {_source(a.annotation, line)}", a.annotation, "")
+        for a in args.args
     ]
     if args.kwonlyargs:
-        parameters.append("*")
+        parameters.append(("*", None, ""))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         if arg.annotation is None:
             return None
-        text = f"{arg.arg}: {_source(arg.annotation, line)}"
-        parameters.append(text if default is None else f"{text} = {_source(default, line)}")
+        after = "" if default is None else f" = {_source(default, line)}"
+        parameters.append((f"{arg.arg}: {_source(arg.annotation, line)}{after}", arg.annotation, after))
     if args.kwarg is not None:
         if args.kwarg.annotation is None:
             return None
-        parameters.append(f"**{args.kwarg.arg}: {_source(args.kwarg.annotation, line)}")
-    flat = opening + ", ".join(parameters) + ")"
+        parameters.append((f"**{args.kwarg.arg}: {_source(args.kwarg.annotation, line)}", None, ""))
+    texts = [text for text, _, _ in parameters]
+    flat = opening + ", ".join(texts) + ")"
     if not line.startswith(flat + " -> "):
         return None  # spaced or written otherwise than black writes it: black's to split
     tail = _returns(node.returns, line, indent, line[len(flat) - 1 :])
     if tail is None:
         return None
     inner = indent + INDENT
-    hugged = inner + ", ".join(parameters)
+    hugged = inner + ", ".join(texts)
     if len(hugged) <= LINE_LENGTH:
         # A def's brackets that hold no comma get one (a call's do not): `self,` alone on its line.
         return [opening, hugged + ("," if len(parameters) == 1 else ""), *tail]
-    return [opening, *(inner + p + "," for p in parameters), *tail]
+    return [opening, *(part for p in parameters for part in _parameter(*p, line=line, inner=inner)), *tail]
+
+
+def _parameter(text: str, annotation: ast.expr | None, after: str, *, line: str, inner: str) -> list[str]:
+    """A parameter of an exploded `def` on its line, followed by a comma. Too long there with a union hint,
+    black puts the hint in parentheses of its own (`name: (`, the union, `) = default,`), the union on one
+    line when it fits, else an operand a line; any other hint too long is black's to split."""
+    one = f"{inner}{text},"
+    if len(one) <= LINE_LENGTH or annotation is None or not _operands(annotation):
+        return [one]
+    name = text[: text.index(":")]
+    body = _union(annotation, line, inner + INDENT)
+    split = [f"{inner}{name}: (", *(body or ()), f"{inner}){after},"]
+    return split if body is not None and all(len(part) <= LINE_LENGTH for part in split) else [one]
 
 
 def _import(node: ast.ImportFrom, line: str, indent: str) -> list[str] | None:
@@ -329,6 +393,14 @@ def _returns(returns: ast.expr, line: str, indent: str, tail: str) -> list[str] 
     on a line of their own, when they fit there."""
     if len(indent + tail) <= LINE_LENGTH:
         return [indent + tail]
+    if _operands(returns):
+        # A union: in parentheses of its own, on one line when it fits there, else an operand a line.
+        hint = _source(returns, line)
+        body = _union(returns, line, indent + INDENT)
+        if not tail.startswith(f") -> {hint}") or body is None:
+            return None
+        split = [f"{indent}) -> (", *body, f"{indent}){tail[len(f') -> {hint}') :]}"]
+        return split if all(len(part) <= LINE_LENGTH for part in split) else None
     if not isinstance(returns, ast.Subscript) or returns.value.end_lineno != returns.lineno:
         return None
     hint, name = _source(returns, line), _source(returns.value, line)
@@ -432,13 +504,13 @@ def _after_assignments(body: list[ast.stmt], lines: list[str]) -> Iterator[int]:
 
 def _plain_string(node: ast.stmt, lines: list[str]) -> range:
     """The lines of a string statement after a class's first (a field's docstring): black leaves such a string as
-    it is, however long, when it is triple-double-quoted with no prefix and no backslash (black rewrites the
-    hex digits of escapes)."""
+    it is, however long, when it is triple-double-quoted with no prefix. (An escape black would respell is
+    caught by `settled`, after this.)"""
     if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
         return range(0)
     numbers = range(node.lineno - 1, node.end_lineno or node.lineno)
     text = "\n".join(lines[n] for n in numbers)
-    if not text.lstrip(" ").startswith('"""') or not text.endswith('"""') or "\\" in text:
+    if not text.lstrip(" ").startswith('"""') or not text.endswith('"""'):
         return range(0)
     if text.lstrip(" ")[3:-3].count('"""') or node.col_offset != len(text) - len(text.lstrip(" ")):
         return range(0)  # more than one string, or something before it on its line

@@ -21,11 +21,13 @@ NAMES = ["a", "owner", "installation_id", "per_page", "x" * 30, "repository_full
 
 
 def _value(rng: random.Random, depth: int = 0) -> str:
-    kind = rng.choice(["str", "name", "tuple", "dict", "call"] if depth < 3 else ["str", "name"])
+    kind = rng.choice(["str", "name", "tuple", "dict", "call", "union"] if depth < 3 else ["str", "name", "union"])
     if kind == "str":
-        return encode.string_literal(rng.choice([*NAMES, "it's", 'say "hi"', "/repos/{owner}"]))
+        return encode.string_literal(rng.choice([*NAMES, "it's", 'say "hi"', "/repos/{owner}", "x." * 48]))
     if kind == "name":
-        return rng.choice(NAMES)
+        return rng.choice([*NAMES, "LONG_" * 20])  # one too long for any line: black cannot split it
+    if kind == "union":  # a response's type: a union of models, of any length
+        return " | ".join(f"_models.{'Content' * rng.randint(1, 5)}{n}" for n in range(rng.randint(2, 5)))
     items = [_value(rng, depth + 1) for _ in range(rng.randint(0, 5))]
     if kind == "tuple":
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
@@ -49,16 +51,19 @@ def _statement(rng: random.Random) -> str:
         return f"class A:\n    def f(self) -> None:\n        self.{name} = {value}\n"
     if shape == "assign":
         return f"X_{rng.choice(NAMES).upper()} = {_value(rng)}\n"
+    union = " | ".join(rng.sample(["A" * 30, "Item", "list[_models.Item]", "B" * 45, "Literal[1, 2]", "None"], 4))
+    members = [f"_models.{'Content' * rng.randint(1, 4)}{n}" for n in range(rng.randint(2, 5))]
+    wide = rng.choice([" | ".join(members), " | ".join(members[:2]), " | ".join([*members, "None"])])
     if shape == "annotated":  # a target too long for even `= (` after it splits the annotation's brackets
         fields = ", ".join(f"{name}={_value(rng, 1)}" for name in rng.sample(NAMES, rng.randint(1, 6)))
-        target = "_".join(rng.sample(NAMES, rng.randint(1, 4))).upper()
-        second = rng.choice(["None", hint, "_models.Item" * rng.randint(1, 6)])
-        return f"X_{target}: Endpoint[{hint}, {second}] = Endpoint({fields})\n"
+        # up to one too long for even `: Endpoint[` after it: the annotation in parentheses of its own
+        target = "_".join(rng.sample(NAMES, rng.randint(1, 4))).upper() + "_X" * rng.choice([0, 0, 20, 30, 40])
+        second = rng.choice(["None", hint, "_models.Item" * rng.randint(1, 6), wide, union])
+        return f"X_{target}: Endpoint[{rng.choice([hint, wide, union])}, {second}] = Endpoint({fields})\n"
     if shape == "call":  # a call as a statement: `super().__init__(...)`
         keywords = ", ".join(f"{name}={_value(rng, 1)}" for name in rng.sample(NAMES, rng.randint(1, 6)))
         call = rng.choice(["super().__init__", "await g"])
         return f"class A:\n    def f(self) -> None:\n        {call}({keywords})\n"
-    union = " | ".join(rng.sample(["A" * 30, "Item", "list[_models.Item]", "B" * 45, "Literal[1, 2]", "None"], 4))
     if shape == "member":  # an enum member, or any name given a string
         value = encode.string_literal(".".join(rng.sample(NAMES, rng.randint(1, 6))))
         return f"class E(str, Enum):\n    {'_'.join(rng.sample(NAMES, rng.randint(1, 4))).upper()} = {value}\n"
@@ -79,14 +84,18 @@ def _statement(rng: random.Random) -> str:
     if shape == "field":  # a dataclass field: its name, hint and `_field(...)` call of any length
         keywords = ", ".join(f"{name}={_value(rng, 2)}" for name in rng.sample(NAMES, rng.randint(1, 3)))
         return f"class A:\n    {rng.choice(NAMES)}: {hint} = _field({keywords})\n"
-    params = ", ".join(f"{n}: int | None = None" for n in rng.sample(NAMES, rng.randint(0, 5)))
+    # Parameters with or without a default, hinted by unions of any length (black parenthesises one too long).
+    kinds = ["int | None", wide, union, hint, f"list[_models.{'Item' * rng.randint(1, 14)}] | None"]
+    params = ", ".join(
+        f"{n}: {rng.choice(kinds)}{rng.choice(['', ' = None'])}" for n in rng.sample(NAMES, rng.randint(0, 5))
+    )
     params = f"self, *, {params}, **options: Unpack[RequestOptions]" if params else "self, **options: int"
     params = "self" if rng.random() < 0.2 else params  # a lone parameter: black adds a comma after it
     body = f"return await self._sender.call(CONSTANT, {_value(rng)}, options)"
     if shape == "return":
         return f"class A:\n    async def f(self) -> None:\n        {body}\n"
     hints = ["SyncPage[_models.Item, list[_models.Item]]", f"SyncPage[_models.{'Item' * 9}, list[int]]"]
-    returns = rng.choice([*hints, "Async" + "Item" * 20])  # the last too long for its line even unsplit
+    returns = rng.choice([*hints, "Async" + "Item" * 20, wide, union])  # "Async…" too long even unsplit
     return f"class A:\n    def {rng.choice(NAMES)}({params}) -> {returns}:\n        pass\n"
 
 
@@ -124,6 +133,22 @@ PLAIN = [
     '"https://api.github.com", timeout=timeout, max_retries=max_retries, http_client=http_client)\n',
     "class A:\n    def __init__(self, owner: A) -> None:\n"
     "        self.oauth_authorizations_list_grants = to_raw_response_wrapper(owner.oauth_authorizations_list_grants)\n",
+    # A constant whose name leaves no room for `: Endpoint[`: the annotation in parentheses of its own.
+    "OAUTH_AUTHORIZATIONS_OAUTH_AUTHORIZATIONS_GET_OR_CREATE_AUTHORIZATION_FOR_APP_AND_FINGERPRINT: "
+    'Endpoint[_models.Authorization, None] = Endpoint(name="oauth.get_or_create", method="PUT", '
+    'params=(Param("client_id", "client_id", "path"), Param("fingerprint", "fingerprint", "path")))\n',
+    # A response typed by a union too long for the annotation's brackets, and for the single response entry.
+    "REPOS_REPOS_GET_CONTENT: Endpoint[_models.ContentDirectory | _models.ContentFile | _models.ContentSymlink | "
+    '_models.ContentSubmodule, None] = Endpoint(name="repos.repos_get_content", method="GET", responses={"200": '
+    '("json", _models.ContentDirectory | _models.ContentFile | _models.ContentSymlink | _models.ContentSubmodule)})\n',
+    # Parameters and a return hint typed by unions too long for their lines.
+    "class A:\n    def update(self, *, org: str, default_repository_permission: "
+    "_models.OrgsUpdateBodyDefaultRepositoryPermission | None = None, required_pull_request_reviews: "
+    "_models.ReposUpdateBranchProtectionBodyRequiredPullRequestReviews | None, source: "
+    "_models.ReposUpdateInformationAboutPagesSiteBodySourceEnum | "
+    "_models.ReposUpdateInformationAboutPagesSiteBodySourceObject | None = None, **options: "
+    "Unpack[RequestOptions]) -> _models.ContentDirectory | _models.ContentFile | _models.ContentSymlink | "
+    "_models.ContentSubmodule:\n        pass\n",
 ]
 
 
@@ -284,7 +309,7 @@ RESOURCE = (
     "    def get(self, *, owner: str) -> int:\n"
     '        """One."""\n'
     "        return self._sender.call(GET, {}, options)\n\n"
-    f"    def update(self, *, owner: str, body: _models.{'A' * 50} | _models.{'B' * 40} | None = None) -> int:\n"
+    f"    def update(self, *, owner: str, body: dict[str, _models.{'A' * 50}{'B' * 40}] = None) -> int:\n"
     f"        return self._sender.call(REPOS_UPDATE, {{{', '.join(f'{n!r}: {n}' for n in NAMES)}}}, options)\n\n"
     "    @cached_property\n"
     "    def with_raw_response(self) -> ReposWithRawResponse:\n"
@@ -299,7 +324,8 @@ def test_a_class_goes_to_black_one_method_at_a_time(monkeypatch: pytest.MonkeyPa
     seen = _given_to_black(monkeypatch)
     out = format_files({"pkg/m.py": RESOURCE}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
     assert out["pkg/m.py"] == format_source(RESOURCE) != RESOURCE
-    assert [block.split("\n")[:2] for block in seen if "import" not in block] == [["class _:", "    def update("]]
+    given = [block.split("\n")[:2] for block in seen if "import" not in block]
+    assert [(wrapper, method.startswith("    def update(")) for wrapper, method in given] == [("class _:", True)]
 
 
 @pytest.mark.parametrize(
@@ -344,7 +370,8 @@ def test_overloads_and_their_def_are_one_piece_of_a_class_cut_by_method(monkeypa
     seen = _given_to_black(monkeypatch)
     out = format_files({"pkg/m.py": OVERLOADED}, source="spec.yaml", cache=False, laid_out=frozenset({"pkg/m.py"}))
     assert out["pkg/m.py"] == format_source(OVERLOADED)
-    assert [block.split("\n")[:2] for block in seen if "import" not in block] == [["class _:", "    def update("]]
+    given = [block.split("\n")[:2] for block in seen if "import" not in block]
+    assert [(wrapper, method.startswith("    def update(")) for wrapper, method in given] == [("class _:", True)]
 
 
 def test_a_def_right_after_a_method_that_is_no_stub_sends_the_class_to_black(monkeypatch: pytest.MonkeyPatch) -> None:
