@@ -285,7 +285,20 @@ def parse_json(text: str, *, file: str) -> Document:
 
 
 def _deeper_than(data: Any, limit: int) -> str | None:
-    """The pointer of the first value nested deeper than `limit`, or None; iterative, so any depth is safe."""
+    """The pointer of the first value nested deeper than `limit`, or None; iterative, so any depth is safe.
+    Only containers are walked, and only a document found too deep is walked again to spell the pointer (a
+    large spec has hundreds of thousands of values)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        if depth >= limit and children:
+            return _first_deeper_than(data, limit)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
+
+
+def _first_deeper_than(data: Any, limit: int) -> str | None:
     stack: list[tuple[Any, str, int]] = [(data, "#", 0)]
     while stack:
         value, where, depth = stack.pop()

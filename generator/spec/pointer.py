@@ -26,7 +26,9 @@ MISSING: Final[Any] = _Missing()
 
 def escape(part: str | int) -> str:
     """One reference token (RFC 6901): `~` → `~0`, `/` → `~1`."""
-    return str(part).replace("~", "~0").replace("/", "~1")
+    text = part if isinstance(part, str) else str(part)
+    # Most tokens have neither: looking is cheaper than replacing (a large spec spells pointers by the 100,000).
+    return text.replace("~", "~0").replace("/", "~1") if "~" in text or "/" in text else text
 
 
 def unescape(token: str) -> str:
