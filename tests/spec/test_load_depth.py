@@ -33,7 +33,9 @@ def _nested(rng: random.Random, depth: int) -> Any:
     if kind == "empty":
         return rng.choice([{}, []])
     children = [_nested(rng, depth + 1) for _ in range(rng.randint(1, 3))]
-    return children if kind == "list" else {rng.choice(["a", "b/c", "~d", "e"]) + str(i): c for i, c in enumerate(children)}
+    if kind == "list":
+        return children
+    return {rng.choice(["a", "b/c", "~d", "e"]) + str(i): c for i, c in enumerate(children)}
 
 
 @pytest.mark.parametrize("seed", range(5))
