@@ -1,5 +1,5 @@
-"""The load limit on nesting: the first value found deeper than the limit, by the same walk as a plain one that
-spells every value's pointer, while walking only containers."""
+"""The load limit on nesting: the value reported too deep is the one the walk that spells every value's pointer
+(`_first_deeper_than`) finds, while the check itself walks only containers."""
 
 from __future__ import annotations
 
@@ -8,22 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.spec.load import _deeper_than
-from generator.spec.pointer import join
-
-
-def _spelled(data: Any, limit: int) -> str | None:
-    """Every value with its pointer, depth first, last child first: the walk the load limit reports by."""
-    stack: list[tuple[Any, str, int]] = [(data, "#", 0)]
-    while stack:
-        value, where, depth = stack.pop()
-        if depth > limit:
-            return where
-        if isinstance(value, dict):
-            stack.extend((v, join(where, k), depth + 1) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, join(where, i), depth + 1) for i, v in enumerate(value))
-    return None
+from generator.spec.load import _deeper_than, _first_deeper_than
 
 
 def _nested(rng: random.Random, depth: int) -> Any:
@@ -45,8 +30,8 @@ def test_the_value_reported_too_deep_is_the_plain_walks(seed: int) -> None:
     for _ in range(400):
         data = _nested(rng, 0)
         limit = rng.randint(0, 10)
-        assert _deeper_than(data, limit) == _spelled(data, limit), (data, limit)
-        verdicts.add(_spelled(data, limit) is None)
+        assert _deeper_than(data, limit) == _first_deeper_than(data, limit), (data, limit)
+        verdicts.add(_first_deeper_than(data, limit) is None)
     assert verdicts == {True, False}  # both kinds of answer were put to the test
 
 
@@ -54,3 +39,9 @@ def test_an_empty_container_at_the_limit_is_not_too_deep_and_the_walk_goes_on() 
     data = {"a": [[[]]], "b": [[["deep"]]]}
     assert _deeper_than(data, 3) == "#/b/0/0/0"
     assert _deeper_than({"a": [[[]]]}, 3) is None
+
+
+def test_the_pointer_is_spelled_with_escapes() -> None:
+    assert _deeper_than({"a/b": {"~c": [1]}}, 2) == "#/a~1b/~0c/0"
+    assert _deeper_than({"a/b": {"~c": [1]}}, 3) is None
+    assert _deeper_than([], 0) is None and _deeper_than(5, 0) is None
