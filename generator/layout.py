@@ -161,8 +161,6 @@ def _annotation_split(node: ast.AnnAssign, value: ast.Call, line: str, indent: s
             if split is None:
                 return None
             contents += split
-    if any(len(text) > LINE_LENGTH for text in contents):
-        return None
     head = indent + "] = "
     if len(head + _source(value, line)) <= LINE_LENGTH:
         return [first, *contents, head + _source(value, line)]

@@ -299,6 +299,7 @@ def _deeper_than(data: Any, limit: int) -> str | None:
 
 
 def _first_deeper_than(data: Any, limit: int) -> str | None:
+    """`_deeper_than`'s answer, by the walk that spells every value's pointer as it goes."""
     stack: list[tuple[Any, str, int]] = [(data, "#", 0)]
     while stack:
         value, where, depth = stack.pop()
