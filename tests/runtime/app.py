@@ -180,7 +180,7 @@ def list_linked(request: Request, page_size: int = 5, page_token: int = 0, misbe
 
 
 @app.get("/v1/items-link-header")
-def list_link_header(request: Request, per_page: int = 5, page: int = 1) -> Any:
+def list_link_header(request: Request, per_page: int = 5, page: int = 1, misbehave: str = "") -> Any:
     if not _has(request, "api_key"):
         return _unauthorized()
     data = _page(ITEMS, (page - 1) * per_page, per_page)
@@ -190,6 +190,8 @@ def list_link_header(request: Request, per_page: int = 5, page: int = 1) -> Any:
             f'<{request.base_url}v1/items-link-header?per_page={per_page}&page={page + 1}>; rel="next", '
             f'<{request.base_url}v1/items-link-header?per_page={per_page}&page=1>; rel="first"'
         )
+    if misbehave == "self":  # the next page is the page just sent
+        headers["Link"] = f'<{request.url}>; rel="next"'
     return JSONResponse(data, headers=headers)
 
 

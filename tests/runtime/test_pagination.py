@@ -97,6 +97,20 @@ def test_repeated_next_link_stops_instead_of_looping(server: Server) -> None:
     assert len(server.requests) == 2
 
 
+def test_next_link_to_the_page_itself_stops_after_it(server: Server) -> None:
+    with sync_client(server.url) as client:
+        items = list(client.items.list_link_header(per_page=5, extra_query={"misbehave": "self"}))
+    assert [item.id for item in items] == ALL_IDS[:5]
+    assert len(server.requests) == 1
+
+    async def walk() -> list[str]:
+        async with async_client(server.url) as client:
+            return [item.id async for item in client.items.list_link_header(per_page=5, extra_query={"misbehave": "self"})]
+
+    assert run(walk()) == ALL_IDS[:5]
+    assert len(server.requests) == 2
+
+
 def test_empty_page_stops_even_with_a_cursor(server: Server) -> None:
     with sync_client(server.url) as client:
         items = list(client.items.list(limit=5, extra_query={"misbehave": "empty"}))
