@@ -105,7 +105,8 @@ def test_next_link_to_the_page_itself_stops_after_it(server: Server) -> None:
 
     async def walk() -> list[str]:
         async with async_client(server.url) as client:
-            return [item.id async for item in client.items.list_link_header(per_page=5, extra_query={"misbehave": "self"})]
+            pages = client.items.list_link_header(per_page=5, extra_query={"misbehave": "self"})
+            return [item.id async for item in pages]
 
     assert run(walk()) == ALL_IDS[:5]
     assert len(server.requests) == 2
