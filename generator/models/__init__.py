@@ -86,7 +86,7 @@ def models_from_plan(
     for model in metadata.get("models", []):
         if model["class_name"] == plan.carrier:
             for f in model.get("fields", []):
-                origin = plan.slots.get(f["original_name"] or f["name"])
+                origin = plan.slots.get(f["name"] if f["original_name"] is None else f["original_name"])
                 if origin is not None:
                     hints[origin] = f["type"]
         else:

@@ -42,7 +42,9 @@ MODULE_GLOBALS = [
     "cls",
 ]
 DUNDERS = ["__init__", "__class__", "__dict__", "__eq__", "__hash__", "__slots__", "__annotations__", "__module__"]
-NAMES = sorted({*dir(builtins), *keyword.kwlist, *keyword.softkwlist, *MODULE_GLOBALS, *DUNDERS} - {""})
+# Names with no identifier in them at all: the field is named for Python, the wire name stays as it is.
+UNSPELLABLE = ["", " ", "!!!", "-"]
+NAMES = sorted({*dir(builtins), *keyword.kwlist, *keyword.softkwlist, *MODULE_GLOBALS, *DUNDERS, *UNSPELLABLE})
 # Each property also gets a format whose type is imported by name, so that a property named like the type
 # (`date`, `datetime`, `UUID`) sits beside a field typed by it.
 FORMATS = [{"type": "string", "format": f} for f in ("date", "date-time", "uuid", "time")] + [{"type": "string"}]
@@ -66,7 +68,9 @@ def test_every_shadowing_name_at_once_imports_round_trips_and_type_checks() -> N
     }
     _, mod = module(spec(schemas))
     payload = {name: _sample(schema, name) for name, schema in properties.items()}
-    assert mod.Hostile.from_dict(payload).to_dict() == payload
+    hostile = mod.Hostile.from_dict(payload)
+    assert hostile.to_dict() == payload
+    assert not hostile.model_extra, "a property's value was not read into its field"
     holder = {n: {"x": n} for n in ("Model", "Enum", "Any")}
     assert mod.Holder.from_dict(holder).to_dict() == holder
     assert mypy_strict(mod) == ""
@@ -79,4 +83,6 @@ def test_any_few_shadowing_names_round_trip(names: list[str], data: st.DataObjec
     required = data.draw(st.lists(st.sampled_from(names), unique=True))
     _, mod = module(spec({"Box": {"type": "object", "required": required, "properties": properties}}))
     payload = {name: _sample(schema, name) for name, schema in properties.items()}
-    assert mod.Box.from_dict(payload).to_dict() == payload
+    box = mod.Box.from_dict(payload)
+    assert box.to_dict() == payload
+    assert not box.model_extra, "a property's value was not read into its field"
