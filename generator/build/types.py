@@ -100,6 +100,8 @@ class _Qualifier(ast.NodeTransformer):
         origin = self.types.models.imports.get(node.id)
         if origin is not None:
             module, _, name = origin.rpartition(".")
+            if module == "builtins":  # imported under another name where a field is named like it (`str`)
+                return ast.Name(name, ast.Load())
             if module not in _MODULES:
                 raise _Unnamed(f"the model engine typed a value as {origin}, which the client cannot name")
             return ast.Attribute(ast.Name(_MODULES[module], ast.Load()), name, ast.Load())

@@ -823,7 +823,14 @@ def test_no_operation_tag_or_parameter_name_shadows_the_module(tmp_path: Path) -
         paths[f"/op{index}"] = {"get": operation}
     params = [{"name": name, "in": "query", "schema": {"type": "string"}} for name in pool]
     paths["/params"] = {"get": {"operationId": "params", "tags": ["params"], "parameters": params, "responses": ok()}}
-    spec = spec_with(paths)
+    # The same names as an object body's properties (a field named `str` makes the models module import the
+    # builtin under another name), with names that hold no identifier at all.
+    fields = [*pool, "", "!!!"]
+    body = {"type": "object", "properties": {name: {"type": "string"} for name in fields}}
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Everything"}}}
+    posted = {"operationId": "body", "tags": ["params"], "requestBody": {"content": content}, "responses": ok()}
+    paths["/body"] = {"post": posted}
+    spec = spec_with(paths, components={"schemas": {"Everything": body}})
     files = generate(spec, tmp_path)
     out = tmp_path / "out"
     for relative, text in files.items():
@@ -850,6 +857,8 @@ def test_no_operation_tag_or_parameter_name_shadows_the_module(tmp_path: Path) -
         "print(len(seen))\n"
         "[sent] = [r for r in seen if r.url.path == '/params']\n"
         "print(sorted(k for k, _ in sent.url.params.multi_items()) == sorted(WIRE))\n"
+        "[posted] = [r for r in seen if r.url.path == '/body']\n"
+        "print(sorted(__import__('json').loads(posted.content)) == sorted(FIELDS))\n"
     )
     package = ir(spec, tmp_path)
     calls = [(op.name, [a.python_name for a in op.arguments]) for op in package.client.operations]
@@ -860,11 +869,12 @@ def test_no_operation_tag_or_parameter_name_shadows_the_module(tmp_path: Path) -
     ]
     import json
 
-    program = f"IR = {json.dumps(json.dumps(calls))}\nWIRE = {[p['name'] for p in params]!r}\n" + check
+    program = f"IR = {json.dumps(json.dumps(calls))}\nWIRE = {[p['name'] for p in params]!r}\nFIELDS = {fields!r}\n"
+    program += check
     done = subprocess.run([sys.executable, "-c", program], cwd=out, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
-    count, wire_ok = done.stdout.split()
-    assert int(count) == len(calls) and wire_ok == "True"
+    count, wire_ok, body_ok = done.stdout.split()
+    assert int(count) == len(calls) and wire_ok == "True" and body_ok == "True"
 
 
 @pytest.mark.parametrize(
