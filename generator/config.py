@@ -12,8 +12,20 @@ from typing import Any
 from . import names
 from .errors import EXIT_USAGE, Diagnostic, GeneratorError
 
-# Modules a generated package imports, directly or through httpx: a package of the same name would shadow them.
-_THIRD_PARTY = frozenset({"httpx", "httpcore", "h11", "anyio", "sniffio", "certifi", "idna"})
+# The modules outside the standard library that a generated package imports, or that httpx imports for it: a
+# package of the same name, found first on sys.path, would shadow them. Directly: httpx, and typing_extensions (for
+# type checkers, in client.py). Through httpx: its dependencies and theirs (exceptiongroup and typing_extensions
+# on older Pythons), the decoders and command-line modules it tries to import as it is imported, and the modules
+# an http2 or SOCKS (ALL_PROXY) connection makes httpcore import. tests/test_config.py scans the runtime, the
+# templates and a generated package, and imports one, so that this list cannot fall behind what they import.
+_THIRD_PARTY = frozenset(
+    {
+        *("httpx", "typing_extensions"),
+        *("httpcore", "h11", "anyio", "sniffio", "certifi", "idna", "exceptiongroup"),
+        *("brotli", "brotlicffi", "zstandard", "click", "rich", "pygments"),
+        *("h2", "socksio"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -102,9 +114,13 @@ def _known(pyproject: Path, where: str, table: dict[str, Any], keys: tuple[str, 
 
 def package_problem(package: str) -> str | None:
     """Why `package` cannot name a generated package, or None. Digits are fine (`stripe_v3`); a keyword is not
-    an importable name, and a module the package itself imports would be shadowed by it."""
-    if not package.isidentifier() or not package.isascii():
+    an importable name, a non-ASCII one not portable, and a module the package itself imports would be shadowed
+    by it."""
+    if not package.isidentifier():
         return f"{package!r} is not a valid Python package name"
+    if not package.isascii():
+        # Python would import it, but file systems, wheels and packaging tools do not all take non-ASCII names.
+        return f"{package!r} is not a valid package name: use ASCII letters, digits and underscores only"
     if keyword.iskeyword(package):
         return f"{package!r} is a Python keyword"
     if package in sys.stdlib_module_names or package in _THIRD_PARTY:

@@ -82,16 +82,26 @@ def lock_path(out: Path, package: str) -> Path:
 
 def read_manifest(out: Path, package: str) -> Manifest:
     """The last run's manifest; empty when there is none, or it is not a plain file holding one."""
-    raw = _read_record(manifest_path(out, package))
+    return _parse_manifest(_read_record(manifest_path(out, package))) or Manifest()
+
+
+def _parse_manifest(raw: bytes | None) -> Manifest | None:
+    """The manifest in `raw` when it has the shape `Manifest.dumps` gives it; None for anything else: a damaged
+    manifest, or a file of the user's that happens to have its name."""
     try:
-        data = json.loads(raw) if raw is not None else {}
-        return Manifest(
-            str(data.get("inputs", "")),
-            {str(k): str(v) for k, v in data.get("files", {}).items()},
-            {str(k): str(v) for k, v in data.get("sources", {}).items()},
-        )
-    except (ValueError, AttributeError):
-        return Manifest()
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not set(data) <= {"inputs", "files", "sources"} or "files" not in data:
+        return None
+    inputs, files, sources = data.get("inputs", ""), data["files"], data.get("sources", {})
+    if not isinstance(inputs, str) or not _strings(files) or not _strings(sources):
+        return None
+    return Manifest(inputs, dict(files), dict(sources))
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 def safe_relative(out: Path, relative: str) -> Path:
@@ -157,6 +167,8 @@ def _write(
     out: Path, encoded: dict[str, bytes], *, package: str, inputs: str, sources: dict[str, str], force: bool
 ) -> WriteReport:
     _refuse_odd_records(out, package)
+    if not force:
+        _refuse_foreign_manifest(out, package)
     recover_interrupted(out, package)
     old = read_manifest(out, package)
     new = Manifest(inputs, {path: sha256(data) for path, data in sorted(encoded.items())}, dict(sources))
@@ -261,6 +273,15 @@ def _refuse_odd_records(out: Path, package: str) -> None:
         what = {"symlink": "a symlink", "folder": "a folder", "special": "a special file"}.get(_kind(path))
         if what is not None:
             raise fail(str(path), None, "", f"the generator's record is {what}; refusing to use it")
+
+
+def _refuse_foreign_manifest(out: Path, package: str) -> None:
+    """A file at the manifest's name that is not a manifest is the user's, and this run would replace it. A damaged
+    manifest of the generator's cannot be told from one: it is refused alike, and `--force` replaces either."""
+    path = manifest_path(out, package)
+    if _kind(path) == "file" and _parse_manifest(_read_record(path)) is None:
+        message = "not a manifest written by the generator; refusing to replace it (--force takes it over)"
+        raise fail(str(path), None, "", message)
 
 
 # --- the swap ----------------------------------------------------------------------------------------------------

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from generator.config import load_targets
+from generator.config import load_targets, package_problem
 from generator.errors import GeneratorError
-from tests.conftest import REPO
+from tests.conftest import GENERATED, REPO
 
 
 def test_the_thymia_target_is_the_default() -> None:
@@ -154,3 +158,74 @@ def test_every_documented_setting_is_taken(tmp_path: Path) -> None:
     )
     (target,) = load_targets(tmp_path)
     assert (target.package, target.client_name, target.templates) == ("p", "C", tmp_path / "t")
+
+
+# --- package names --------------------------------------------------------------------------------------------
+
+
+def _imported(source: str) -> set[str]:
+    """The top-level modules a Python source imports absolutely (relative imports are the package's own)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found - {"__future__"}
+
+
+def _template_imports() -> set[str]:
+    """The modules the templates of Python files import by name (a name a template puts in comes from the IR: the
+    standard-library modules hints name, which the generated package is scanned for)."""
+    comment = re.compile(r"\{#.*?#\}", re.DOTALL)
+    statement = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
+    python = [
+        p for p in (REPO / "templates").rglob("*.jinja2") if p.name.endswith(".py.jinja2") or p.suffixes == [".jinja2"]
+    ]
+    return {m for path in python for m in statement.findall(comment.sub("", path.read_text("utf-8")))}
+
+
+def test_every_module_generated_code_imports_is_refused_as_a_package_name() -> None:
+    sources = [*(REPO / "generator" / "runtime").glob("*.py"), *(REPO / "generated" / "thymia_client").glob("*.py")]
+    imported = set().union(*(_imported(path.read_text("utf-8")) for path in sources)) | _template_imports()
+    assert {"httpx", "typing_extensions", "json", "typing"} <= imported
+    assert {name for name in imported if package_problem(name) is None} == set()
+
+
+def test_every_module_loaded_with_a_generated_client_is_refused_as_a_package_name() -> None:
+    """What importing the package and making its clients loads, httpx's dependencies and optional modules included,
+    as far as this environment has them."""
+    script = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import thymia_client\n"
+        "thymia_client.ThymiaClient(api_key='k', base_url='https://api.invalid').close()\n"
+        "thymia_client.AsyncThymiaClient(api_key='k', base_url='https://api.invalid')\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in set(sys.modules) - before})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=GENERATED, capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split()) - {"thymia_client"}
+    assert "httpx" in loaded
+    assert {name for name in loaded if package_problem(name) is None} == set()
+
+
+@pytest.mark.parametrize("package", ["typing_extensions", "httpcore", "anyio", "json", "typing"])
+def test_a_package_named_like_a_module_it_imports_is_a_usage_error(
+    package: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.cli import main
+
+    argv = ["generate", "--spec", str(REPO / "spec" / "thymia.openapi.yaml"), "--out", str(tmp_path)]
+    assert main([*argv, "--package", package]) == 2
+    assert "would shadow the module of that name" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_ascii_package_name_is_refused_saying_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    argv = ["generate", "--spec", str(REPO / "spec" / "thymia.openapi.yaml"), "--out", str(tmp_path)]
+    assert main([*argv, "--package", "pkgé"]) == 2
+    message = "'pkgé' is not a valid package name: use ASCII letters, digits and underscores only"
+    assert capsys.readouterr().err == f"<command line>: #: --package: {message}\n"
+    assert package_problem("stripe_v3") is None and package_problem("oauth2_client") is None

@@ -80,3 +80,21 @@ def test_the_commands_process_collects_cycles_rarely_but_still_collects() -> Non
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     enabled, young, *_ = done.stdout.split()
     assert enabled == "True" and int(young) >= 100 * 700  # 700: the interpreter's default
+
+
+def test_a_users_file_named_like_the_manifest_stops_the_run_until_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = tmp_path / ".pkg.manifest.json"
+    manifest.write_bytes(b"MINE")
+    argv = ["generate", "--spec", str(REPO / "spec" / "thymia.openapi.yaml"), "--out", str(tmp_path)]
+    argv += ["--package", "pkg", "--no-cache"]
+    assert main(argv) == 1
+    message = "not a manifest written by the generator; refusing to replace it (--force takes it over)"
+    assert capsys.readouterr().err == f"{manifest}: #: {message}\n"
+    assert manifest.read_bytes() == b"MINE" and sorted(p.name for p in tmp_path.iterdir()) == [manifest.name]
+    assert main([*argv, "--force"]) == 0
+    assert "pkg/client.py" in json.loads(manifest.read_text("utf-8"))["files"]
+    capsys.readouterr()
+    assert main(argv) == 0  # the manifest is the generator's now: the next run is an ordinary one
+    assert "up to date" in capsys.readouterr().err

@@ -16,7 +16,16 @@ import pytest
 
 from generator import write as write_module
 from generator.errors import GeneratorError
-from generator.write import journal_path, lock_path, manifest_path, read_manifest, up_to_date, write, write_text
+from generator.write import (
+    Manifest,
+    journal_path,
+    lock_path,
+    manifest_path,
+    read_manifest,
+    up_to_date,
+    write,
+    write_text,
+)
 from tests.adversarial.faults import Faulty, killed_at, steps_of, tree
 
 PACKAGE = "pkg"
@@ -266,3 +275,63 @@ def test_a_lock_file_removed_as_it_is_opened_is_opened_again(tmp_path: Path, mon
         assert lock_path(out, PACKAGE).exists()
     assert len(opened) == 2
     assert not lock_path(out, PACKAGE).exists()
+
+
+# --- the manifest's own file: the generator's only when it reads as one ----------------------------------------
+
+FOREIGN_MANIFESTS = [
+    b"MINE",  # not JSON
+    b"",  # empty
+    b"\xff\xfe\x00garbage",  # not text
+    b"[]",  # JSON, not an object
+    b'{"files": ["pkg/__init__.py"]}',  # the right key, the wrong shape
+    b'{"inputs": "1"}',  # no files
+    b'{"files": {}, "name": "my notes"}',  # a key the generator never writes
+    b'{"files": {"pkg/__init__.py": 1}}',  # a digest that is not a string
+]
+NOT_A_MANIFEST = "not a manifest written by the generator; refusing to replace it (--force takes it over)"
+
+
+@pytest.mark.parametrize("raw", FOREIGN_MANIFESTS)
+def test_a_file_at_the_manifests_name_that_is_not_a_manifest_is_refused_and_kept(tmp_path: Path, raw: bytes) -> None:
+    """The user's file, or a manifest damaged past reading: either way not one the generator can show it wrote."""
+    manifest_path(tmp_path, PACKAGE).write_bytes(raw)
+    before = tree(tmp_path)
+    with pytest.raises(GeneratorError) as caught:
+        write(tmp_path, V1, package=PACKAGE, inputs="1")
+    assert caught.value.exit_code == 1
+    assert _messages(caught.value) == [f"{manifest_path(tmp_path, PACKAGE)}: #: {NOT_A_MANIFEST}"]
+    assert manifest_path(tmp_path, PACKAGE).read_bytes() == raw
+    assert tree(tmp_path) == before and not (tmp_path / PACKAGE).exists()
+
+
+def test_a_foreign_manifest_beside_a_generated_package_is_refused_too(tmp_path: Path) -> None:
+    write(tmp_path, V1, package=PACKAGE, inputs="1")
+    manifest_path(tmp_path, PACKAGE).write_bytes(b"MINE")
+    before = tree(tmp_path)
+    with pytest.raises(GeneratorError) as caught:
+        write(tmp_path, V2, package=PACKAGE, inputs="2")
+    assert _messages(caught.value) == [f"{manifest_path(tmp_path, PACKAGE)}: #: {NOT_A_MANIFEST}"]
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("raw", FOREIGN_MANIFESTS)
+def test_force_takes_over_a_file_at_the_manifests_name(tmp_path: Path, raw: bytes) -> None:
+    manifest_path(tmp_path, PACKAGE).write_bytes(raw)
+    write(tmp_path, V1, package=PACKAGE, inputs="1", force=True)
+    assert read_manifest(tmp_path, PACKAGE).files.keys() == V1.keys()
+    assert (tmp_path / PACKAGE / "models.py").read_text() == "x = 1\n"
+    write(tmp_path, V2, package=PACKAGE, inputs="2")  # the manifest is the generator's now
+    assert (tmp_path / PACKAGE / "models.py").read_text() == "x = 2\n"
+
+
+def test_a_manifest_of_an_earlier_run_regenerates(tmp_path: Path) -> None:
+    write(tmp_path, V1, package=PACKAGE, inputs="1")
+    assert json.loads(manifest_path(tmp_path, PACKAGE).read_text())["inputs"] == "1"
+    report = write(tmp_path, V2, package=PACKAGE, inputs="2")
+    assert report.written == (f"{PACKAGE}/models.py",)
+    assert read_manifest(tmp_path, PACKAGE).inputs == "2"
+    # Recovery after a run cut short writes one without inputs; it is the generator's all the same.
+    manifest_path(tmp_path, PACKAGE).write_text(Manifest("", read_manifest(tmp_path, PACKAGE).files).dumps())
+    write(tmp_path, V1, package=PACKAGE, inputs="1")
+    assert (tmp_path / PACKAGE / "models.py").read_text() == "x = 1\n"
