@@ -65,14 +65,18 @@ class _Hoister:
         self.result = Plan(self.doc)
         found = re.match(r"(\d+)\.(\d+)", str(data.get("openapi", "")))
         self.version = (int(found.group(1)), int(found.group(2))) if found else (3, 0)
+        self.file_parts = self._file_parts()  # components a multipart or binary body reaches
+        self.files = False  # whether the schema being visited is reached from such a body
 
     def run(self) -> Plan:
         self._rekey_components()
         for key in list(self.schemas):
             where = self.result.origins[pointer.join(SCHEMAS, key)]
+            self.files = where in self.file_parts
             self.schemas[key] = self._visit(self.schemas[key], where, key, root=True)
         self._operations()
         self._rewrite_refs()
+        self._declared_tags()
         self._flatten_conflicts()
         self._keep_what_the_engine_reads()
         return self.result
@@ -102,6 +106,64 @@ class _Hoister:
             else:
                 document[section[0]] = value
         self.doc = self.result.document = document
+
+    def _declared_tags(self) -> None:
+        """A discriminator without a mapping (or one that leaves members out) tells a member by its schema name
+        only where the member says nothing else: a member whose tag property declares its own values (`const`,
+        an `enum` of one value or more) is told by those. The engine would give every unmapped member its
+        schema name (`Literal["WebSearchTool"]` for a tag of `enum: [web_search, web_search_2025_08_26]`); an
+        explicit mapping from each declared value says otherwise. A value two members declare tells neither
+        apart: those members are left as they were."""
+        for value in pointer.containers(self.schemas, prune=openapi.is_extension):
+            discriminator = value.get("discriminator") if isinstance(value, dict) else None
+            if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+                continue
+            members = value.get("oneOf") or value.get("anyOf")
+            if not isinstance(members, list):
+                continue
+            mapping = discriminator.get("mapping")
+            mapping = dict(mapping) if isinstance(mapping, dict) else {}
+            mapped = {pointer.canonical(v) for v in mapping.values() if pointer.is_local(v)}
+            found: dict[str, list[str]] = {}
+            for member in members:
+                ref = member.get("$ref") if isinstance(member, dict) else None
+                if not isinstance(ref, str) or not pointer.is_local(ref) or pointer.canonical(ref) in mapped:
+                    continue
+                tags = self._tags(ref, discriminator["propertyName"], depth=0)
+                if tags:
+                    found[pointer.canonical(ref)] = tags
+            claims: dict[str, int] = {}
+            for tags in found.values():
+                for tag in set(tags):
+                    claims[tag] = claims.get(tag, 0) + 1
+            added = {
+                tag: ref
+                for ref, tags in found.items()
+                if all(claims[tag] == 1 and tag not in mapping for tag in tags)
+                for tag in tags
+            }
+            if added:
+                value["discriminator"] = {**discriminator, "mapping": {**mapping, **added}}
+
+    def _tags(self, ref: str, name: str, *, depth: int) -> list[str]:
+        """The string values a component's property `name` declares (its own or an allOf part's): [] when it
+        declares none, or a value that is no string (a mapping's keys are strings)."""
+        schema = self._component({"$ref": ref})
+        if schema is None or depth > 20:
+            return []
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and name in properties:
+            return _declared(self.doc, properties[name], depth=0)
+        for part in schema.get("allOf") or []:
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str) and pointer.is_local(part["$ref"]):
+                tags = self._tags(part["$ref"], name, depth=depth + 1)
+            elif isinstance(part, dict) and isinstance(part.get("properties"), dict) and name in part["properties"]:
+                tags = _declared(self.doc, part["properties"][name], depth=0)
+            else:
+                continue
+            if tags:
+                return tags
+        return []
 
     def _flatten_conflicts(self) -> None:
         """A schema that redefines a property of an allOf parent with another type cannot be a subclass of it
@@ -144,6 +206,31 @@ class _Hoister:
         for sub in target.get("allOf") or []:
             found.update(self._inherited(sub, depth=depth + 1))
         found.update(target.get("properties") or {})
+        return found
+
+    def _file_parts(self) -> set[str]:
+        """The spec pointers of the component schemas a multipart or binary body or response reaches: there a
+        raw binary string (`format: binary`) is a file's bytes; in JSON it is text like any other string."""
+        todo: list[Any] = [
+            slot.schema
+            for site in openapi.operations(self.data)
+            for slot in openapi.slots(self.data, site)
+            if _carries_files(slot.media)
+        ]
+        found: set[str] = set()
+        seen: set[str] = set()
+        while todo:
+            for _, ref in openapi.refs(todo.pop()):
+                if not pointer.is_local(ref) or pointer.canonical(ref) in seen:
+                    continue
+                ref = pointer.canonical(ref)
+                seen.add(ref)
+                parts = pointer.split(ref)
+                if len(parts) >= 3 and parts[:2] == ["components", "schemas"]:
+                    found.add(pointer.join(SCHEMAS, parts[2]))
+                target = pointer.resolve(self.data, ref)
+                if target is not pointer.MISSING:
+                    todo.append(target)
         return found
 
     # --- naming ---------------------------------------------------------------------------------------------
@@ -315,19 +402,31 @@ class _Hoister:
             return len(parts) > 1 or own or not isinstance(parts[0], dict) or "$ref" not in parts[0]
         return False
 
+    def _allof_bases(self, schema: dict[str, Any]) -> set[str]:
+        """The schemas a schema's `allOf` parts refer to, and theirs in turn: its bases, to any depth."""
+        found: set[str] = set()
+        pending = [schema]
+        while pending:
+            parts = pending.pop().get("allOf")
+            for part in parts if isinstance(parts, list) else ():
+                ref = part.get("$ref") if isinstance(part, dict) else None
+                if isinstance(ref, str) and pointer.is_local(ref) and (target := pointer.canonical(ref)) not in found:
+                    found.add(target)
+                    value = pointer.resolve(self.data, target)
+                    if isinstance(value, dict):
+                        pending.append(value)
+        return found
+
     def _normalise(self, schema: dict[str, Any], where: str, base: str, *, root: bool, depth: int) -> dict[str, Any]:
         """The same schema in shapes the engine reads right."""
         schema = dict(schema)
-        _binary(schema)
+        _binary(schema, files=self.files)
         _tuple(schema)
         if isinstance(schema.get("enum"), list):
             schema = self._enum(schema, where, base, root=root, depth=depth)
-        parts = schema.get("allOf")
-        if isinstance(parts, list):
-            for part in parts:
-                ref = part.get("$ref") if isinstance(part, dict) else None
-                if isinstance(ref, str) and pointer.is_local(ref) and pointer.canonical(ref) == where:
-                    raise fail(self.file, None, where, "the schema is one of its own allOf parts: it cannot be a class")
+        if isinstance(schema.get("allOf"), list) and where in self._allof_bases(schema):
+            # Classes that would each be the other's base (`A(B)`, `B(A)`): no module could define them.
+            raise fail(self.file, None, where, "the schema is one of its own allOf parts: it cannot be a class")
         for key in ("anyOf", "oneOf"):
             members = schema.get(key)
             if isinstance(members, list) and members and all(_constraint_only(m) for m in members):
@@ -412,6 +511,7 @@ class _Hoister:
                 if not slot.pointer.startswith("#/paths/"):
                     name = self._component_name(slot.pointer, name)
                 key = f"s{len(carrier)}"
+                self.files = _carries_files(slot.media)
                 carrier[key] = self._visit(slot.schema, slot.pointer, name)
                 self.result.slots[key] = slot.pointer
         if not carrier:
@@ -511,6 +611,30 @@ def _single_value(schema: Any) -> Any:
     return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
 
 
+def _declared(document: dict[str, Any], schema: Any, *, depth: int) -> list[str]:
+    """The values a tag property's schema allows, where it names them all as strings (`const`, `enum`, through
+    `$ref`s, an `allOf` of one part or a union with null); else []."""
+    if not isinstance(schema, dict) or depth > 20:
+        return []
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        found = pointer.resolve(document, ref) if pointer.is_local(ref) else None
+        return _declared(document, found, depth=depth + 1)
+    if "const" in schema:
+        return [schema["const"]] if isinstance(schema["const"], str) else []
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        values = [v for v in enum if v is not None]
+        return list(dict.fromkeys(values)) if values and all(isinstance(v, str) for v in values) else []
+    for key in ("allOf", "anyOf", "oneOf"):
+        parts = schema.get(key)
+        if isinstance(parts, list):
+            parts = [p for p in parts if not _is_null(p)]
+            if len(parts) == 1:
+                return _declared(document, parts[0], depth=depth + 1)
+    return []
+
+
 def _split_null(schema: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     """A schema that needs a class, without its nullability, and how to restore that at the place it was used:
     the class is the non-null type, and `X | None` is spelled where it is used."""
@@ -525,17 +649,26 @@ def _split_null(schema: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     return schema, None
 
 
-def _binary(schema: dict[str, Any]) -> None:
-    """Binary content as `bytes`: `format: byte` and base64 (`contentEncoding`) travel as base64 text in JSON;
-    a non-text `contentMediaType` (3.1's way of saying `format: binary`) is the raw bytes of a file part."""
+def _carries_files(media: str | None) -> bool:
+    """Whether a body or response of this media type carries raw bytes: a multipart form's file parts, a file."""
+    return media is not None and openapi.media_kind(media) in ("multipart", "binary")
+
+
+def _binary(schema: dict[str, Any], *, files: bool) -> None:
+    """Binary content as `bytes` (the engine's `format: binary`): `format: byte` and base64 (`contentEncoding`)
+    travel as base64 text in JSON. A raw binary string (`format: binary`, or a non-text `contentMediaType`, 3.1's
+    way of saying it) is the bytes of a file part in a multipart or binary body (`files`); in JSON, where no
+    encoding is defined for it, it is the string received, kept as text."""
     if schema.get("type") not in ("string", None):
         return
     encoded = schema.get("format") == "byte" or schema.get("contentEncoding") in ("base64", "base64url")
     media = schema.get("contentMediaType")
-    raw = isinstance(media, str) and not _TEXT_MEDIA.match(media.lower())
-    if encoded or raw:
+    raw = schema.get("format") == "binary" or (isinstance(media, str) and not _TEXT_MEDIA.match(media.lower()))
+    if encoded or (raw and files):
         schema["type"] = "string"
         schema["format"] = "binary"
+    elif raw and schema.get("format") == "binary":
+        del schema["format"]
 
 
 def _tuple(schema: dict[str, Any]) -> None:

@@ -62,11 +62,16 @@ class Document:
         return self.file, self.line_of(pointer)
 
     def relocate(self, diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
-        """Diagnostics that later stages placed in this document by pointer, each pointed into the file its node
-        came from (only a bundled document has anything to move)."""
+        """Diagnostics that later stages placed in this document by pointer, each pointed into the file and line
+        its node came from."""
         found = tuple(diagnostics)
-        if self._where is None:
-            return found
+        if self._where is None:  # and a stage that knew only the pointer gets its line
+            return tuple(
+                replace(d, line=self.line_of(d.pointer))
+                if d.line is None and d.file == self.file and d.pointer.startswith("#")
+                else d
+                for d in found
+            )
         return tuple(
             replace(d, file=where[0], line=where[1])
             if d.file == self.file and d.pointer.startswith("#") and (where := self._where(d.pointer))[0] != d.file

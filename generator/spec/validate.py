@@ -10,15 +10,17 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial, wraps
-from typing import Any
+from typing import Any, Final
 
 from .. import fingerprint
 from ..background import Background, can_fork
 from ..cache import Cache
 from ..errors import Diagnostic
 from . import compiled, openapi
+from .bundle import _is_reference
 from .load import Document
-from .pointer import MISSING, join, resolve, walk
+from .openapi import _NAME_MAPS
+from .pointer import MISSING, canonical, deref, is_local, join, resolve, unescape, walk
 
 SUPPORTED = "OpenAPI 3.0.x and 3.1.x"
 _BACKEND = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
@@ -35,11 +37,13 @@ def validate(doc: Document, *, store: Cache | None = None) -> list[Diagnostic]:
         return [_at(doc, "#/swagger" if "swagger" in doc.data else "#", f"{found}: only {SUPPORTED} are supported")]
     if not re.fullmatch(r"3\.[01]\.\d+(-.+)?", version):
         return [_at(doc, "#/openapi", f"OpenAPI {version} is not supported: only {SUPPORTED} are")]
-    problems = list(_check_refs(doc))
+    problems = [*_check_refs(doc), *_check_cycles(doc, version)]
+    mappings = list(_check_mappings(doc))
     if problems:
-        # The validator cannot run past a dangling reference, so report those alone.
-        return problems
-    return _schema_errors(doc, version, store)
+        # The validator cannot run past a dangling reference or a cycle (it recurses until Python stops it), so
+        # report those alone, with the mappings that name nothing (a reference of another spelling).
+        return problems + mappings
+    return sorted(set(_schema_errors(doc, version, store) + mappings), key=_order)
 
 
 def _at(doc: Document, pointer: str, message: str) -> Diagnostic:
@@ -56,6 +60,139 @@ def _check_refs(doc: Document) -> Iterator[Diagnostic]:
             yield _at(doc, pointer, f"$ref {ref!r} leaves the document: it was read without the files it names")
         elif resolve(doc.data, ref) is MISSING:
             yield _at(doc, pointer, f"$ref {ref!r} points to nothing in this document")
+
+
+# Keywords whose subschemas are the schema itself, in part or as an alternative: a chain of these and of `$ref`s
+# that comes back to where it started never reaches a schema of its own.
+_COMPOSED: Final = ("allOf", "anyOf", "oneOf")
+_REF_KEY: Final = "/$ref"
+
+
+def _check_cycles(doc: Document, version: str) -> Iterator[Diagnostic]:
+    """Each `$ref` that closes a cycle of references and `allOf`/`anyOf`/`oneOf` parts with no property or array
+    item on the way (a schema made of itself, a `$ref` whose chain comes back to it): nothing can bottom out, and
+    the validator and the model engine would recurse until Python stops them. A cycle through a property or an
+    item is a recursive model, and is not followed here."""
+    data = doc.data
+    # A 3.0 Reference Object's other keys are ignored; in 3.1 they apply beside the target.
+    siblings = not version.startswith("3.0")
+    state: dict[str, bool] = {}  # node pointer → True while on the walk's path, False once done
+    reported: set[str] = set()
+    for where, _ in openapi.refs(data):
+        start = where[: -len(_REF_KEY)]
+        if start in state:
+            continue
+        path, pending = [start], [_edges(data, start, siblings)]
+        entered: list[str | None] = [None]  # the `$ref` each node on the path was reached by (None: a part)
+        state[start] = True
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                state[path.pop()] = False
+                entered.pop()
+                pending.pop()
+                continue
+            via, target = step
+            seen = state.get(target)
+            if seen is None:
+                state[target] = True
+                path.append(target)
+                entered.append(via)
+                pending.append(_edges(data, target, siblings))
+            elif seen:
+                first = path.index(target)
+                loop = [*zip(entered[first + 1 :], path[first + 1 :], strict=True), (via, target)]
+                # The loop's last `$ref` closes it (a part is nested in its schema: a loop has one); it is shown
+                # from the schema that `$ref` names, by the schemas its `$ref`s name.
+                named = [node for ref, node in loop if ref is not None]
+                closing = next(ref for ref, _ in reversed(loop) if ref is not None)
+                if closing not in reported:
+                    reported.add(closing)
+                    yield _at(
+                        doc,
+                        closing,
+                        f"reference cycle: {_chain([named[-1], *named])}: it never reaches a schema or value "
+                        "of its own (only a property or an array item may refer back)",
+                    )
+
+
+def _edges(data: Any, node: str, siblings: bool) -> Iterator[tuple[str | None, str]]:
+    """Where `node` leads without a property or an item on the way: (pointer of the `$ref` key, or None for a
+    part, and the pointer reached)."""
+    value = resolve(data, node)
+    if not isinstance(value, dict):
+        return
+    ref = value.get("$ref")
+    if is_local(ref):
+        yield join(node, "$ref"), canonical(ref)
+        if not siblings:
+            return
+    for keyword in _COMPOSED:
+        parts = value.get(keyword)
+        if isinstance(parts, list):
+            for index in range(len(parts)):
+                yield None, join(node, keyword, index)
+
+
+def _chain(nodes: list[str]) -> str:
+    """`#/components/schemas/A → B → A`: the pointers after the first by their last name where they are its
+    siblings."""
+    parent = nodes[0].rsplit("/", 1)[0]
+    shown = [nodes[0]]
+    for node in nodes[1:]:
+        head, _, name = node.rpartition("/")
+        shown.append(unescape(name) if head == parent else node)
+    return " → ".join(shown)
+
+
+# A discriminator's place in the document: not inside data (an example, a default), nor a property so named.
+_DATA_KEYS: Final = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+def _check_mappings(doc: Document) -> Iterator[Diagnostic]:
+    """Each discriminator mapping value that names nothing in the document, reported as a dangling `$ref` is:
+    the value is a reference (`#/components/schemas/Dog`) or a schema's name (`Dog`, meaning that reference)."""
+    for where, mapping in _discriminator_mappings(doc.data):
+        for key, value in mapping.items():
+            if not isinstance(value, str):
+                continue  # not a reference at all: the validator says what it is
+            at = join(where, key)
+            if value.startswith("#"):
+                target, shown = value, repr(value)
+            elif _is_reference(value):
+                yield _at(
+                    doc, at, f"mapping value {value!r} leaves the document: it was read without the files it names"
+                )
+                continue
+            else:
+                target = join("#/components/schemas", value)
+                shown = f"{value!r} ({target})"
+            if resolve(doc.data, target) is MISSING:
+                yield _at(doc, at, f"mapping value {shown} points to nothing in this document")
+
+
+def _discriminator_mappings(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer of the `mapping`, the mapping) of every discriminator, in document order; extensions and data
+    are not read, and a mapping of names (`properties`) holds no keyword."""
+    stack: list[tuple[str, bool, Any]] = [("#", False, data)]
+    while stack:
+        where, names, value = stack.pop()
+        if isinstance(value, dict):
+            discriminator = None if names else value.get("discriminator")
+            mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+            if isinstance(mapping, dict):
+                yield join(where, "discriminator", "mapping"), mapping
+            stack.extend(
+                (join(where, k), not names and k in _NAME_MAPS, v)
+                for k, v in reversed(value.items())
+                if isinstance(v, dict | list) and (names or not (k in _DATA_KEYS or str(k).startswith("x-")))
+            )
+        elif isinstance(value, list):
+            stack.extend((join(where, i), False, v) for i, v in reversed(list(enumerate(value))))
+
+
+def _order(diagnostic: Diagnostic) -> tuple[int, str, str]:
+    return diagnostic.line or 0, diagnostic.pointer, diagnostic.message
 
 
 def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Diagnostic]:
@@ -79,13 +216,17 @@ def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Dia
     found: list[Diagnostic] = []
     places: dict[int, str] | None = None
     defaults: _Defaults | None = None
+    pathless: _Named | None = None
     try:
         for raw in validator_class(doc.data).iter_errors():
             if places is None:
-                places, defaults = _containers(doc.data), _Defaults(doc.data)
+                places, defaults, pathless = _containers(doc.data), _Defaults(doc.data), _Named(doc.data)
             error = _deepest(raw, getattr(raw, _SCHEMA_OBJECT, doc.data))
             pointer = _pointer(error, places) or _within_schema(doc.data, places, raw, error)
             message = _message(error)
+            if pointer is None and not list(getattr(raw, "path", ())) and pathless is not None:
+                # A check of the spec as OpenAPI (path parameters, operation ids): its message names the place.
+                pointer = pathless.take(message)
             if pointer is None and not list(getattr(raw, "path", ())) and defaults is not None:
                 # A default the validator checked against its schema: it reports the value, not where it is.
                 expected = raw.validator_value if getattr(raw, "validator", None) == "type" else None
@@ -407,6 +548,81 @@ class _Defaults:
                         self.used.add(pointer)
                         return pointer
         return None
+
+
+class _Named:
+    """Where the validator's checks of the spec as OpenAPI found a problem: they report it with no path, in a
+    message that names the place (`... for 'get' operation in '/pets/{id}' ...`). Each place is handed out once,
+    so that a message repeated for two places names both."""
+
+    _PATH_PARAMETER: Final = re.compile(
+        r"Path parameter '(?P<name>.*)' for '(?P<method>[^']*)' operation in '(?P<url>.*)' was not resolved\Z",
+        re.DOTALL,
+    )
+    _OPERATION_ID: Final = re.compile(
+        r"Operation ID '(?P<id>.*)' for '(?P<method>[^']*)' in '(?P<url>.*)' is not unique\Z", re.DOTALL
+    )
+    _DUPLICATE_PARAMETER: Final = re.compile(r"Duplicate parameter '(?P<name>.*)'\Z", re.DOTALL)
+    _DUPLICATE_TAG: Final = re.compile(r"Duplicate tag name '(?P<name>.*)'\Z", re.DOTALL)
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.used: set[str] = set()
+
+    def take(self, message: str) -> str | None:
+        for pointer in self._places(message):
+            if pointer not in self.used:
+                self.used.add(pointer)
+                return pointer
+        return None
+
+    def _places(self, message: str) -> Iterator[str]:
+        if found := self._PATH_PARAMETER.match(message):
+            for site in self._sites(found["url"], found["method"]):
+                # A parameter declared for no template in the path: its declaration; else the operation.
+                for param, where in self._parameter_lists(site):
+                    if param.get("in") == "path" and param.get("name") == found["name"]:
+                        yield where
+                yield site.pointer
+        elif found := self._OPERATION_ID.match(message):
+            for site in self._sites(found["url"], found["method"]):
+                yield join(site.pointer, "operationId")
+        elif found := self._DUPLICATE_PARAMETER.match(message):
+            lists = {
+                where.rsplit("/", 1)[0]: None
+                for site in openapi.operations(self.data)
+                for _, where in self._parameter_lists(site)
+            }
+            for where in lists:
+                seen: set[tuple[Any, Any]] = set()
+                for index, raw in enumerate(resolve(self.data, where)):
+                    param = deref(self.data, raw)
+                    key = (param.get("name"), param.get("in")) if isinstance(param, dict) else None
+                    if key is not None and key in seen and key[0] == found["name"]:
+                        yield join(where, index)
+                    if key is not None:
+                        seen.add(key)
+        elif found := self._DUPLICATE_TAG.match(message):
+            tags = self.data.get("tags")
+            names = (
+                [tag.get("name") if isinstance(tag, dict) else None for tag in tags] if isinstance(tags, list) else []
+            )
+            for index, name in enumerate(names):
+                if name == found["name"] and name in names[:index]:
+                    yield join("#/tags", index)
+
+    def _sites(self, url: str, method: str) -> Iterator[openapi.Site]:
+        return (site for site in openapi.operations(self.data) if site.path == url and site.method == method)
+
+    def _parameter_lists(self, site: openapi.Site) -> Iterator[tuple[dict[str, Any], str]]:
+        """The operation's parameters, then its path item's, each dereferenced, with the pointer of its entry."""
+        for where in (site.pointer, site.pointer.rsplit("/", 1)[0]):
+            owner = resolve(self.data, where)
+            raw_list = owner.get("parameters") if isinstance(owner, dict) else None
+            for index, raw in enumerate(raw_list if isinstance(raw_list, list) else ()):
+                param = deref(self.data, raw)
+                if isinstance(param, dict):
+                    yield param, join(where, "parameters", index)
 
 
 # The validator lists these names from a set, in an order that changes from run to run.
