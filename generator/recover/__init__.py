@@ -11,6 +11,7 @@ import yaml
 
 from ..errors import Diagnostic, GeneratorError, fail
 from ..spec import pointer
+from ..spec.yaml_source import load_plain
 from .budget import UNITS_PER_LEXED_LINE, UNITS_PER_LOADED_LINE, Budget, Exhausted
 from .checks import violations
 from .evidence import Evidence, example_keys, known_schemas
@@ -24,7 +25,6 @@ __all__ = ["Recovery", "example_keys", "recover"]
 
 # Readings that gather evidence at most, before the final one.
 _ROUNDS: Final = 4
-_LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ROOTS: Final = ("swagger", "openapi")
 
 
@@ -211,7 +211,7 @@ class _Page:
 
     def load(self, cols: Sequence[int], lines: Sequence[Line]) -> Any:
         self.budget.spend(len(lines) * UNITS_PER_LOADED_LINE + 1)
-        return yaml.load(_text(cols, lines), Loader=_LOADER)
+        return load_plain(_text(cols, lines))
 
     def warning(self, tie: Tie) -> Diagnostic:
         """A best guess's choice: `chose X over Y (evidence)`."""

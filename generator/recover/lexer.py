@@ -6,18 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ..spec.yaml_source import BOOL, FLOAT, INT, NULL
+
 _BLOCK_HEADER: Final = re.compile(r"[|>](?:([1-9])?[-+]?|[-+]([1-9]))(?:[ \t]+#.*)?$")
 ENTRY_COLON: Final = re.compile(r":(?:[ \t]|$)")
 _NOT_PLAIN_START: Final = frozenset(",[]{}#&*!|>'\"%@`")
-_NULL: Final = re.compile(r"(?:~|null|Null|NULL|)$")
-_BOOL: Final = re.compile(r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-_INT: Final = re.compile(r"[-+]?(?:0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*(?::[0-5]?[0-9])*)$")
-_FLOAT: Final = re.compile(
-    r"[-+]?(?:(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
-    r"|[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|\.(?:inf|Inf|INF))$"
-    r"|\.(?:nan|NaN|NAN)$"
-)
-
 ScalarKind = Literal["null", "bool", "int", "float", "str"]
 
 
@@ -148,13 +141,14 @@ def head(value: Value) -> str:
 
 
 def _plain_kind(text: str) -> ScalarKind:
-    if _NULL.match(text):
+    """A plain scalar's type, as the spec loader will read it."""
+    if NULL.match(text):
         return "null"
-    if _BOOL.match(text):
+    if BOOL.match(text):
         return "bool"
-    if _INT.match(text):
+    if INT.match(text):
         return "int"
-    if _FLOAT.match(text):
+    if FLOAT.match(text):
         return "float"
     return "str"
 

@@ -1,21 +1,86 @@
 """YAML text → JSON-like data with a line per pointer: PyYAML's safe loader (libyaml's parser where it reads the
-document), its nesting, aliases and tags bounded."""
+document), its nesting, aliases and tags bounded, and its plain scalars read by YAML 1.2's core schema."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import re
+from typing import Any, Final
 
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.parser import Parser
 from yaml.reader import Reader
-from yaml.resolver import Resolver
+from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from ..errors import fail
 from .load import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from .pointer import join
+
+# YAML 1.2's core schema, which OpenAPI recommends, for plain (unquoted) scalars. PyYAML reads YAML 1.1, whose
+# schema changes data a spec's author wrote: `yes`, `no`, `on` and `off` become booleans (an enum of country codes
+# loses `NO`), `1e100` and `5e-324` stay strings (no dot), `012` is octal 10, `1_000` is 1000, `1:30` is 90.
+NULL: Final = re.compile(r"(?:~|null|Null|NULL|)\Z")
+BOOL: Final = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+INT: Final = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
+FLOAT: Final = re.compile(
+    r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+)
+
+
+class _Core(BaseResolver):
+    """Plain scalars by the core schema; `<<` merge keys are still understood."""
+
+
+for _tag, _pattern, _first in (
+    ("null", NULL, ["~", "n", "N", ""]),
+    ("bool", BOOL, list("tTfF")),
+    ("int", INT, list("-+0123456789")),
+    ("float", FLOAT, list("-+.0123456789")),
+    ("merge", re.compile(r"<<\Z"), ["<"]),
+):
+    _Core.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", _pattern, _first)
+
+
+class _Constructor(SafeConstructor):
+    def construct_core_int(self, node: yaml.ScalarNode) -> int:
+        """A core-schema integer: decimal (leading zeros are decimal too), `0o` octal or `0x` hexadecimal."""
+        text = str(self.construct_scalar(node))
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_core_int)  # type: ignore[type-var]
+
+
+def load_plain(text: str) -> Any:
+    """The data of a YAML text, its scalars read as the spec loader reads them, without lines or bounds
+    (libyaml's parser where there is one): for recovery, which loads many candidate readings of a text it has
+    bounded itself."""
+    loader = _plain_loader()(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+@functools.cache
+def _plain_loader() -> Any:
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return _Loader
+
+    class PlainLoader(CParser, _Constructor, _Core):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Core.__init__(self)
+
+    return PlainLoader
 
 
 class _Bounded(Composer):
@@ -35,7 +100,7 @@ class _Bounded(Composer):
             self.depth -= 1
 
 
-class _Loader(Reader, Scanner, Parser, _Bounded, SafeConstructor, Resolver):
+class _Loader(Reader, Scanner, Parser, _Bounded, _Constructor, _Core):
     """The safe loader, all of it in Python, with nesting bounded: the one whose errors are reported."""
 
     def __init__(self, stream: str) -> None:
@@ -43,8 +108,8 @@ class _Loader(Reader, Scanner, Parser, _Bounded, SafeConstructor, Resolver):
         Scanner.__init__(self)
         Parser.__init__(self)
         _Bounded.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
+        _Constructor.__init__(self)
+        _Core.__init__(self)
 
 
 def _fast_loader() -> Any:
@@ -55,12 +120,12 @@ def _fast_loader() -> Any:
     except ImportError:
         return None
 
-    class FastLoader(CParser, _Bounded, SafeConstructor, Resolver):
+    class FastLoader(CParser, _Bounded, _Constructor, _Core):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             _Bounded.__init__(self)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
+            _Constructor.__init__(self)
+            _Core.__init__(self)
 
         # The composer's, not libyaml's own (which recurses in C, without a bound).
         get_single_node = Composer.get_single_node
