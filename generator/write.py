@@ -169,6 +169,7 @@ def _write(
     _refuse_odd_records(out, package)
     if not force:
         _refuse_foreign_manifest(out, package)
+        _refuse_foreign_journal(out, package)
     recover_interrupted(out, package)
     old = read_manifest(out, package)
     new = Manifest(inputs, {path: sha256(data) for path, data in sorted(encoded.items())}, dict(sources))
@@ -284,6 +285,28 @@ def _refuse_foreign_manifest(out: Path, package: str) -> None:
         raise fail(str(path), None, "", message)
 
 
+def _refuse_foreign_journal(out: Path, package: str) -> None:
+    """A file at the journal's name that is not a journal is the user's: settling an interrupted run would delete
+    it. The generator writes its journal whole (a temporary file renamed), so one of its own always reads."""
+    path = journal_path(out, package)
+    if _kind(path) == "file" and _parse_journal(_read_record(path)) is None:
+        message = "not a journal written by the generator; refusing to remove it (--force takes it over)"
+        raise fail(str(path), None, "", message)
+
+
+def _parse_journal(raw: bytes | None) -> tuple[dict[str, str], dict[str, str]] | None:
+    """The files before and after the run a journal records; None for anything else."""
+    try:
+        record = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or set(record) != {"old", "new"}:
+        return None
+    if not _strings(record["old"]) or not _strings(record["new"]):
+        return None
+    return dict(record["old"]), dict(record["new"])
+
+
 # --- the swap ----------------------------------------------------------------------------------------------------
 
 
@@ -393,11 +416,7 @@ def recover_interrupted(out: Path, package: str) -> None:
     journal = journal_path(out, package)
     if _kind(journal) != "file":
         return
-    try:
-        record = json.loads(_read_record(journal) or b"")
-        before, after = dict(record["old"]), dict(record["new"])
-    except (ValueError, KeyError, TypeError):
-        before, after = {}, {}
+    before, after = _parse_journal(_read_record(journal)) or ({}, {})
     claimed = read_manifest(out, package).files if not before and not after else {}
     for relative in sorted(set(before) | set(after)):
         on_disk = _digest(safe_relative(out, relative))
@@ -474,6 +493,8 @@ def _open_lock(path: Path) -> int | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         problem = "is not a regular file"
+    elif info.st_size:  # the generator's lock file is always empty: this one is somebody's file
+        problem = "is not empty, so the generator did not make it"
     elif info.st_uid != os.geteuid():
         problem = "belongs to another user"
     elif info.st_nlink != 1:

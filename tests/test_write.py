@@ -335,3 +335,32 @@ def test_a_manifest_of_an_earlier_run_regenerates(tmp_path: Path) -> None:
     manifest_path(tmp_path, PACKAGE).write_text(Manifest("", read_manifest(tmp_path, PACKAGE).files).dumps())
     write(tmp_path, V1, package=PACKAGE, inputs="1")
     assert (tmp_path / PACKAGE / "models.py").read_text() == "x = 1\n"
+
+
+# --- the journal and the lock: the generator's only when they are as it makes them -------------------------------
+
+NOT_A_JOURNAL = "not a journal written by the generator; refusing to remove it (--force takes it over)"
+
+
+@pytest.mark.parametrize("raw", [b"MINE", b"", b"{}", b'{"old": {}, "new": []}', b'{"old": {}, "new": {}, "x": 1}'])
+def test_a_file_at_the_journals_name_that_is_not_a_journal_is_refused_and_kept(tmp_path: Path, raw: bytes) -> None:
+    """Settling an interrupted run removes the journal: a file of the user's there would be lost."""
+    write(tmp_path, V1, package=PACKAGE, inputs="1")
+    journal_path(tmp_path, PACKAGE).write_bytes(raw)
+    before = tree(tmp_path)
+    with pytest.raises(GeneratorError) as caught:
+        write(tmp_path, V2, package=PACKAGE, inputs="2")
+    assert _messages(caught.value) == [f"{journal_path(tmp_path, PACKAGE)}: #: {NOT_A_JOURNAL}"]
+    assert tree(tmp_path) == before
+    write(tmp_path, V2, package=PACKAGE, inputs="2", force=True)
+    assert not journal_path(tmp_path, PACKAGE).exists()
+    assert (tmp_path / PACKAGE / "models.py").read_text() == "x = 2\n"
+
+
+def test_a_lock_file_holding_data_is_refused_and_kept(tmp_path: Path) -> None:
+    """The generator's lock file is always empty and removed on the way out; one with data is somebody's."""
+    lock_path(tmp_path, PACKAGE).write_bytes(b"my notes\n")
+    with pytest.raises(GeneratorError, match="the lock file is not empty"):
+        write(tmp_path, V1, package=PACKAGE, inputs="1", force=True)
+    assert lock_path(tmp_path, PACKAGE).read_bytes() == b"my notes\n"
+    assert not (tmp_path / PACKAGE).exists()
