@@ -422,6 +422,7 @@ class _Hoister:
         schema = dict(schema)
         _binary(schema, files=self.files)
         _tuple(schema)
+        _patterns(schema)
         if isinstance(schema.get("enum"), list):
             schema = self._enum(schema, where, base, root=root, depth=depth)
         if isinstance(schema.get("allOf"), list) and where in self._allof_bases(schema):
@@ -671,6 +672,22 @@ def _binary(schema: dict[str, Any], *, files: bool) -> None:
         del schema["format"]
 
 
+def _patterns(schema: dict[str, Any]) -> None:
+    """`patternProperties` as the engine reads them: it types every value of the map by them, but they say
+    nothing of keys that match no pattern, which `additionalProperties` governs (any value, when absent). Unless
+    that is `false`, a value is one of the patterns' or the additional one: any value, or a union of them."""
+    patterns = schema.get("patternProperties")
+    extra = schema.get("additionalProperties", True)
+    if not isinstance(patterns, dict) or not patterns or extra is False:
+        return
+    del schema["patternProperties"]
+    members = [*patterns.values(), extra] if isinstance(extra, dict) and extra else []
+    if members and all(isinstance(member, dict) and member for member in members):
+        schema["additionalProperties"] = {"anyOf": members}
+    else:
+        schema["additionalProperties"] = True
+
+
 def _tuple(schema: dict[str, Any]) -> None:
     """3.1's `prefixItems` as the engine's fixed-length form, when the array can hold nothing else."""
     prefix = schema.pop("prefixItems", None)
@@ -682,9 +699,12 @@ def _tuple(schema: dict[str, Any]) -> None:
         schema["items"] = prefix
         schema["minItems"] = schema["maxItems"] = len(prefix)
         return
-    # Shorter or longer arrays are valid too: a list of whatever each place may hold.
-    rest = schema.get("items")
+    # Shorter or longer arrays are valid too: a list of whatever each place may hold. Past the prefix, `items`
+    # says what follows; without it (and not closed) anything may.
+    rest = schema.get("items", None if closed else {})
     members = [*prefix, *([rest] if isinstance(rest, dict) else [])]
+    if any(member == {} for member in members):
+        members = [{}]
     schema["items"] = {"anyOf": members} if len(members) > 1 else members[0] if members else {}
 
 
