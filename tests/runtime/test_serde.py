@@ -384,6 +384,8 @@ UNIONS: list[tuple[str, str, Any, str]] = [
     ("best fit: the only member whose required keys are there", "Shape", {"side": 2}, "Square"),
     ("best fit: fewest extras wins over declaration order", "Fit", {"a": "x", "b": 1}, "Rich"),
     ("best fit: a tie goes to the first declared", "Fit", {"a": "x"}, "Basic"),
+    ("best fit: an optional const tag left out", "Pet", {"name": "Rex"}, "Dog"),
+    ("best fit: an optional const tag left out, other member", "Pet", {"name": "Tom", "id": "1"}, "Cat"),
     ("best fit: a known enum value beats a plain string", "Paint", {"color": "red"}, "Painted"),
     ("best fit: an unknown enum value fits a plain string better", "Paint", {"color": "mauve"}, "Labelled"),
 ]
@@ -400,7 +402,8 @@ def test_unions_decode_to_the_right_member(
 
 UNION_ERRORS: list[tuple[str, str, Any, str, list[str]]] = [
     ("unknown tag", "list[Pet]", [{"kind": "dog", "name": "a"}, {"kind": "cow"}], "[1].kind", ["'cat', 'dog'"]),
-    ("missing tag", "list[Pet]", [{"name": "a"}], "[0]", ["discriminator 'kind' is missing"]),
+    ("missing required tag", "list[Event]", [{"severity": 1}], "[0]", ["discriminator 'type' is missing"]),
+    ("missing optional tag, no member fits", "Pet", {"id": "1"}, "", ["Cat.name: required", "Dog.name: required"]),
     ("tag of the wrong JSON type", "Event", {"type": 1}, "type", ["'incident', 'remark'", "integer 1"]),
     ("unknown implicit enum tag", "TaggedEvent", {"type": "other"}, "type", ["'incident', 'remark'"]),
     ("member chosen by tag, then a located error", "Pet", {"kind": "dog", "name": 5}, "name", ["expected string"]),
@@ -455,12 +458,17 @@ def test_scalars_in_unions_keep_their_json_type(
 MISMATCHES: list[tuple[str, Any, str]] = [
     ("str", 1, "expected string, got integer 1"),
     ("int", True, "expected integer, got boolean True"),
-    ("int", 1.0, "expected integer, got number 1.0"),
+    ("int", 1.5, "expected integer, got number 1.5"),
+    ("int", float("inf"), "expected integer, got number inf"),
+    ("int", float("nan"), "expected integer, got number nan"),
+    ("Level", 1.5, "expected Level (integer), got number 1.5"),
+    ("Literal[2]", 2.5, "expected 2, got number 2.5"),
+    ("Literal[2]", 3.0, "expected 2, got number 3.0"),
     ("int", "1", "expected integer, got string '1'"),
     ("float", False, "expected number, got boolean False"),
     ("bool", 0, "expected boolean, got integer 0"),
     ("str", None, "expected string, got null"),
-    ("Mixed", 1.0, "got number 1.0"),
+    ("Mixed", 1.5, "got number 1.5"),
     ("Mixed", False, "got boolean False"),
     ("Literal['cat']", "dog", "expected 'cat', got string 'dog'"),
     ("Color", 2, "expected Color (string), got integer 2"),
@@ -557,6 +565,263 @@ def test_unknown_enum_values_stay_plain(m: ModuleType) -> None:
     assert cat.level == 9 and not isinstance(cat.level, m.Level)
     known = m.Cat.from_dict({"kind": "cat", "name": "T", "id": "1", "color": "red", "level": 1})
     assert known.color is m.Color.RED and known.level is m.Level.LOW
+
+
+# --- numbers: JSON Schema counts 1 and 1.0 as the same number --------------------------------------------
+
+NUMBERS = """
+class Small(enum.IntEnum):
+    ONE = 1
+    TWO = 2
+
+
+class Ratio(float, enum.Enum):
+    ONE = 1.0
+    HALF = 2.5
+
+
+class MixedInteger(enum.IntEnum):
+    ONE = 1
+
+
+class MixedNumber(float, enum.Enum):
+    TWO = 2.0
+
+
+class MixedBoolean(enum.Enum):
+    TRUE = True
+
+
+class Spread(enum.Enum):
+    ONE = 1
+    TWO = 2.0
+    X = "x"
+
+
+@_dataclass(kw_only=True, eq=False)
+class Num(_Model):
+    i: int | None = None
+    n: Small | None = None
+    c: Literal[2] | None = 2
+    apart: Literal[1, 1.0, True] | None = None
+    half: Literal[1.0, 2.5] | None = None
+    ints: list[int] | None = None
+    ratio: Ratio | None = None
+    mixed: MixedInteger | MixedNumber | MixedBoolean | None = None
+    spread: Spread | None = None
+"""
+
+
+@pytest.fixture(scope="module")
+def nm(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return make_package(tmp_path_factory.mktemp("numbers"), NUMBERS)
+
+
+@pytest.fixture(scope="module")
+def nserde(nm: ModuleType) -> ModuleType:
+    return sys.modules[nm.__name__.rsplit(".", 1)[0] + "._serde"]
+
+
+# An integral float where an integer is declared: the int (or the int member), equal to what was sent.
+INTEGRAL_FLOATS: list[tuple[dict[str, Any], str, Any]] = [
+    ({"i": 1.0}, "i", 1),
+    ({"i": -3.0}, "i", -3),
+    ({"i": 1e20}, "i", 10**20),
+    ({"i": -0.0}, "i", 0),
+    ({"n": 2.0}, "n", "Small.TWO"),
+    ({"n": 7.0}, "n", 7),
+    ({"c": 2.0}, "c", 2),
+    ({"ints": [1, 2.0, 3]}, "ints", [1, 2, 3]),
+    ({"spread": 1.0}, "spread", "Spread.ONE"),
+]
+
+
+@pytest.mark.parametrize(
+    ("payload", "name", "expected"), INTEGRAL_FLOATS, ids=[as_json(p) for p, *_ in INTEGRAL_FLOATS]
+)
+def test_integral_floats_decode_as_integers(nm: ModuleType, payload: dict[str, Any], name: str, expected: Any) -> None:
+    decoded = nm.Num.from_dict(payload)
+    value = getattr(decoded, name)
+    if isinstance(expected, str):
+        assert value is eval(expected, vars(nm))
+    else:
+        assert value == expected and type(value) is type(expected)
+        if isinstance(value, list):
+            assert [type(item) for item in value] == [int] * len(value)
+    assert decoded.to_dict() == payload  # 1 == 1.0
+    assert nm.Num.from_dict(decoded.to_dict()) == decoded
+
+
+# A number of the other numeric type where a float-valued member is declared stays what was sent, exactly.
+EXACT_NUMBERS: list[tuple[dict[str, Any], str, Any]] = [
+    ({"ratio": 1}, "ratio", 1),
+    ({"ratio": 1.0}, "ratio", "Ratio.ONE"),
+    ({"ratio": 2.5}, "ratio", "Ratio.HALF"),
+    ({"ratio": 3}, "ratio", 3),
+    ({"mixed": 2}, "mixed", 2),
+    ({"mixed": 2.0}, "mixed", "MixedNumber.TWO"),
+    ({"mixed": 1}, "mixed", "MixedInteger.ONE"),
+    ({"mixed": True}, "mixed", "MixedBoolean.TRUE"),
+    ({"spread": 2}, "spread", 2),
+    ({"spread": 2.0}, "spread", "Spread.TWO"),
+    ({"spread": 1}, "spread", "Spread.ONE"),
+    ({"spread": "x"}, "spread", "Spread.X"),
+    ({"half": 1}, "half", 1),
+    ({"half": 1.0}, "half", 1.0),
+    ({"apart": 1}, "apart", 1),
+    ({"apart": 1.0}, "apart", 1.0),
+    ({"apart": True}, "apart", True),
+    ({"n": 2}, "n", "Small.TWO"),
+    ({"i": 5}, "i", 5),
+]
+
+
+@pytest.mark.parametrize(("payload", "name", "expected"), EXACT_NUMBERS, ids=[as_json(p) for p, _, _ in EXACT_NUMBERS])
+def test_numbers_for_float_members_round_trip_exactly(
+    nm: ModuleType, payload: dict[str, Any], name: str, expected: Any
+) -> None:
+    decoded = nm.Num.from_dict(payload)
+    value = getattr(decoded, name)
+    if isinstance(expected, str):
+        assert value is eval(expected, vars(nm))
+    else:
+        assert value == expected and type(value) is type(expected)
+    assert as_json(decoded.to_dict()) == as_json(payload)
+
+
+NUMBER_MISMATCHES: list[tuple[dict[str, Any], str, str]] = [
+    ({"i": 1.5}, "Num.i", "expected integer, got number 1.5"),
+    ({"i": float("inf")}, "Num.i", "expected integer, got number inf"),
+    ({"i": True}, "Num.i", "expected integer, got boolean True"),
+    ({"n": 2.5}, "Num.n", "expected Small (integer), got number 2.5"),
+    ({"n": True}, "Num.n", "got boolean True"),
+    ({"c": 2.5}, "Num.c", "expected 2, got number 2.5"),
+    ({"c": 3.0}, "Num.c", "expected 2, got number 3.0"),
+    ({"c": True}, "Num.c", "expected 2, got boolean True"),
+    ({"apart": 2.0}, "Num.apart", "got number 2.0"),
+    ({"half": 2}, "Num.half", "got integer 2"),
+    ({"ints": [1, 2.5]}, "Num.ints[1]", "expected integer, got number 2.5"),
+    ({"ratio": "1"}, "Num.ratio", "expected Ratio (number), got string '1'"),
+    ({"ratio": True}, "Num.ratio", "got boolean True"),
+    ({"spread": True}, "Num.spread", "got boolean True"),
+    ({"spread": 1.5}, "Num.spread", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("payload", "path", "message"), NUMBER_MISMATCHES, ids=[as_json(p) for p, *_ in NUMBER_MISMATCHES]
+)
+def test_numbers_that_are_no_member_still_fail(
+    nm: ModuleType, nserde: ModuleType, payload: dict[str, Any], path: str, message: str | None
+) -> None:
+    if message is None:  # a float of a declared JSON type that no member has: an unknown value, kept as sent
+        decoded = nm.Num.from_dict(payload)
+        assert as_json(decoded.to_dict()) == as_json(payload)
+        return
+    error = failure(lambda: nm.Num.from_dict(payload), nserde)
+    assert error.path == path
+    assert message in error.message
+
+
+NUMBER_UNIONS: list[tuple[str, Any, Any]] = [
+    ("int | float", 1.0, 1.0),  # a member that fits exactly wins over the conversion
+    ("float | int", 1.0, 1.0),
+    ("int | float", 1, 1),
+    ("int | str", 2.0, 2),
+    ("Literal[2] | float", 2.0, 2.0),
+    ("Literal[2] | str", 2.0, 2),
+    ("Small | float", 2.0, 2.0),
+    ("Small | str", 2.0, "Small.TWO"),
+    ("Ratio | str", 1, 1),
+    ("Ratio | int", 1, 1),
+    ("list[int] | list[float]", [1.0], [1.0]),
+]
+
+
+@pytest.mark.parametrize(("hint", "value", "expected"), NUMBER_UNIONS, ids=[f"{h}:{v!r}" for h, v, _ in NUMBER_UNIONS])
+def test_numbers_in_unions_prefer_the_exact_fit(
+    nm: ModuleType, nserde: ModuleType, hint: str, value: Any, expected: Any
+) -> None:
+    decoded = nserde.decode(eval(hint, {**vars(nm), "Literal": typing.Literal}), value)
+    if isinstance(expected, str):
+        assert decoded is eval(expected, vars(nm))
+    else:
+        assert as_json(decoded) == as_json(expected)
+        assert decoded == value
+
+
+@pytest.mark.parametrize(
+    ("hint", "value"),
+    [("int | str", 1.5), ("int | str", float("nan")), ("Small | str", 1.5), ("Literal[2] | str", 2.5)],
+)
+def test_fractional_numbers_fit_no_integer_member(nm: ModuleType, nserde: ModuleType, hint: str, value: float) -> None:
+    error = failure(lambda: nserde.decode(eval(hint, {**vars(nm), "Literal": typing.Literal}), value), nserde)
+    assert "got number" in error.message
+
+
+# --- optional const tags (FastAPI's `input_type: Literal["task_run"] = "task_run"`) -----------------------
+
+TAGS = """
+@_dataclass(kw_only=True, eq=False)
+class TaskRunResult(_Model):
+    id: str
+    input_type: Literal["task_run"] = "task_run"
+
+
+@_dataclass(kw_only=True, eq=False)
+class Parameter(_Model):
+    name: str
+    input_type: Literal["parameter"] = "parameter"
+
+
+Input: TypeAlias = TaskRunResult | Parameter
+
+
+@_dataclass(kw_only=True, eq=False)
+class Holder(_Model):
+    inputs: list[Input]
+"""
+
+OPTIONAL_TAGS: list[tuple[Any, str]] = [
+    ({"id": "abc"}, "TaskRunResult"),
+    ({"name": "p"}, "Parameter"),
+    ({"input_type": "task_run", "id": "abc"}, "TaskRunResult"),
+    ({"input_type": "parameter", "id": "abc", "name": "p"}, "Parameter"),  # a present tag still decides
+    ({"id": "abc", "name": "p"}, "TaskRunResult"),  # both fit equally: the first declared
+]
+
+
+@pytest.fixture(scope="module")
+def tm(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return make_package(tmp_path_factory.mktemp("tags"), TAGS)
+
+
+@pytest.mark.parametrize(("payload", "expected"), OPTIONAL_TAGS, ids=[as_json(p) for p, _ in OPTIONAL_TAGS])
+def test_an_optional_const_tag_may_be_left_out(tm: ModuleType, payload: Any, expected: str) -> None:
+    serde = sys.modules[tm.__name__.rsplit(".", 1)[0] + "._serde"]
+    decoded = serde.decode(tm.Input, payload)
+    assert type(decoded) is getattr(tm, expected)
+    assert as_json(serde.encode(decoded)) == as_json(payload)
+    holder = tm.Holder.from_dict({"inputs": [payload]})
+    assert as_json(holder.to_dict()) == as_json({"inputs": [payload]})
+
+
+@pytest.mark.parametrize(
+    ("payload", "path", "part"),
+    [
+        ({"input_type": "other", "id": "abc"}, "Holder.inputs[0].input_type", "one of 'task_run', 'parameter'"),
+        ({"input_type": "parameter", "id": "abc"}, "Holder.inputs[0].name", "required key is missing"),
+        ({"id": 5}, "Holder.inputs[0]", "TaskRunResult.id: expected string, got integer 5"),
+        ({}, "Holder.inputs[0]", "matches none of TaskRunResult | Parameter"),
+    ],
+)
+def test_a_missing_optional_tag_still_needs_a_fitting_member(
+    tm: ModuleType, payload: Any, path: str, part: str
+) -> None:
+    serde = sys.modules[tm.__name__.rsplit(".", 1)[0] + "._serde"]
+    error = failure(lambda: tm.Holder.from_dict({"inputs": [payload]}), serde)
+    assert error.path == path
+    assert part in error.message
 
 
 # --- locations and depth ----------------------------------------------------------------------------------
