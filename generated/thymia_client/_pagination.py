@@ -196,6 +196,8 @@ class _PageBase(Generic[E, B]):
         self.response = response
         found: Any = _get(body, pager.items) if pager.items else body
         self.items: list[E] = list(found) if found is not None else []
+        if isinstance(pager, NextLinkPager):  # a next link back to this very page is a repeat too
+            seen = seen | {_key("url", str(response.url))}
         step = pager.next_request(body, self.items, args, response) if self.items else None
         self._next = step if step is not None and step.key not in seen else None
         self._seen = seen | {step.key} if step is not None else seen

@@ -7,13 +7,20 @@ The wire contract the generated package relies on:
 - Decoding checks what the hint says: exact JSON types (a bool is never a number; an int is a valid float and
   stays an int), Literals by type and value, required keys present. A mismatch raises DecodeError with the path
   to the value (`Pet.owner.name`, `[3].kind`, `['key']`).
+- JSON Schema counts 1.0 as an integer: an integral float decodes to the int where an int is declared (an `int`,
+  an int enum member, an int Literal), equal to what was sent (1 == 1.0) though written back as `1`; 1.5 is
+  still an error. An int that equals a float-valued enum or Literal member (1 for 1.0) stays the int it was sent
+  as. Either conversion is a looser fit, so in a union a member the number fits exactly wins. Where both `1` and
+  `1.0` (or `true`) are declared, each finds its own.
 - Nothing is dropped: keys a model does not declare are kept in `model_extra` and written back, a key received as
   null is sent back as null, and dates, times, UUIDs and base64 bytes re-encode to exactly the text received.
 - An enum value of the right JSON type that this client does not know decodes to the plain value, so that values
   the API adds later do not break old clients.
 - A union of models with a Literal (or enum) field under one wire key, with disjoint values, is decoded by that
-  discriminator. Any other union takes the best fit: among the members that decode, the one leaving the fewest
-  keys unexplained, then the first declared. A value no member fits raises DecodeError, never the wrong class.
+  discriminator; a value without that key, where some member may leave it out (a const with a default), takes
+  the best fit instead. Any other union takes the best fit: among the members that decode, the one leaving the
+  fewest keys unexplained (and fewest numbers converted), then the first declared. A value no member fits
+  raises DecodeError, never the wrong class.
 """
 
 from __future__ import annotations
@@ -275,7 +282,8 @@ class _State(threading.local):
     """How deep the value being decoded sits, and how loosely the data has fitted its types so far."""
 
     depth = 0
-    # Keys left to model_extra plus enum values kept as plain values: what best-fit union decoding minimises.
+    # Keys left to model_extra, enum values kept as plain values and numbers taken as the other numeric type (1.0
+    # as an int, 1 for a 1.0 member): what best-fit union decoding minimises.
     loose = 0
 
 
@@ -893,6 +901,10 @@ def _str(value: Any) -> Any:
 def _int(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, float) and value.is_integer():
+        # JSON Schema counts 1.0 as an integer: it decodes to the int, a looser fit than a float's.
+        _STATE.loose += 1
+        return int(value)
     raise _mismatch("integer", value)
 
 
@@ -1152,9 +1164,23 @@ def _literal_table(args: tuple[Any, ...]) -> dict[tuple[type, Any], Any]:
 
 def _lookup(table: Mapping[tuple[type, Any], Any], value: Any) -> Any:
     try:
-        return table.get((type(value), value), _MISSING)
+        found = table.get((type(value), value), _MISSING)
     except TypeError:  # an array or object
         return _MISSING
+    return _numeric(table, value) if found is _MISSING else found
+
+
+def _numeric(table: Mapping[tuple[type, Any], Any], value: Any) -> Any:
+    """The entry for a number of the other numeric JSON type that JSON Schema counts as equal (1 and 1.0).
+
+    Looked up only once the value's own type has no entry, so that a declared `1.0` is still told from `1`.
+    """
+    kind = type(value)
+    if kind is float and value.is_integer():
+        return table.get((int, value), _MISSING)  # 1.0 hashes and compares as 1
+    if kind is int:
+        return table.get((float, value), _MISSING)
+    return _MISSING
 
 
 def _wire_values(table: Mapping[tuple[type, Any], Any]) -> str:
@@ -1166,9 +1192,18 @@ def _literal(args: tuple[Any, ...]) -> _Decoder:
     expected = _wire_values(table)
 
     def decode_literal(value: Any) -> Any:
-        found = _lookup(table, value)
+        try:
+            found = table.get((type(value), value), _MISSING)
+        except TypeError:  # an array or object
+            found = _MISSING
         if found is _MISSING:
-            raise _mismatch(f"one of {expected}" if len(table) > 1 else expected, value)
+            found = _numeric(table, value)
+            if found is _MISSING:
+                raise _mismatch(f"one of {expected}" if len(table) > 1 else expected, value)
+            # 2.0 for a Literal[2] is the int 2; 1 for a Literal[1.0] stays the int it was sent as.
+            _STATE.loose += 1
+            if type(value) is int:
+                return value
         return found
 
     return decode_literal
@@ -1184,30 +1219,36 @@ def _enum(cls: type[enum.Enum]) -> _Decoder:
     by_kind: dict[type, dict[Any, enum.Enum]] = {}
     for member in cls:
         by_kind.setdefault(type(member.value), {})[member.value] = member
-    if float in by_kind and int not in by_kind:
-        by_kind[int] = by_kind[float]  # 2 finds 2.0
     label = (
         f"{cls.__name__} ({' or '.join(_JSON_NAMES.get(kind, kind.__name__) for kind in by_kind)})"
     )
-    if len(by_kind) == 1:
-        ((kind, table),) = by_kind.items()
+    ints, floats = by_kind.get(int), by_kind.get(float)
 
-        def decode_enum(value: Any) -> Any:
-            if type(value) is kind or (isinstance(value, kind) and not isinstance(value, bool)):
-                member = table.get(value, _MISSING)
-                return _unknown(value) if member is _MISSING else member
-            raise _mismatch(label, value)
-
-        return decode_enum
-
-    def decode_mixed_enum(value: Any) -> Any:
-        table = by_kind.get(type(value))
+    def decode_enum(value: Any) -> Any:
+        kind = type(value)
+        if kind not in _JSON_NAMES:
+            kind = _json_kind(value)  # a subclass: a str enum member, an IntEnum member
+        table = by_kind.get(kind)
+        if table is not None:
+            member = table.get(value, _MISSING)
+            if member is not _MISSING:
+                return member
+        # JSON Schema counts 1 and 1.0 as the same number. An integral float finds an int member (or, unknown,
+        # decodes to the int); an int for a number enum stays the int it was sent as, so it is sent back so.
+        if kind is float and ints is not None and value.is_integer():
+            member = ints.get(value, _MISSING)
+            if member is not _MISSING:
+                _STATE.loose += 1
+                return member
+            if table is None:
+                return _unknown(int(value))
+        if kind is int and floats is not None:
+            return _unknown(value)
         if table is None:
             raise _mismatch(label, value)
-        member = table.get(value, _MISSING)
-        return _unknown(value) if member is _MISSING else member
+        return _unknown(value)
 
-    return decode_mixed_enum
+    return decode_enum
 
 
 def _optional(convert: _Decoder) -> _Decoder:
@@ -1225,16 +1266,22 @@ _KINDS: Final[dict[Any, frozenset[type]]] = {
     datetime.date: _TEXT,
     datetime.time: _TEXT,
     uuid.UUID: _TEXT,
-    int: frozenset({int}),
+    int: frozenset({int, float}),  # an integral float (1.0) is an integer too
     float: frozenset({int, float}),
     bool: frozenset({bool}),
     _NoneType: frozenset({_NoneType}),
 }
 
 
-def _kinds(hint: Any, module: str | None) -> frozenset[type]:
-    """The JSON types (as Python types) that a hint's values can arrive as."""
+def _kinds(hint: Any, module: str | None, integral: bool = True) -> frozenset[type]:
+    """The JSON types (as Python types) that a hint's values can arrive as.
+
+    A hint that takes integers takes the integral floats (1.0) too; with `integral` false, not: the types a value
+    that is no integer (1.5) can arrive as.
+    """
     hint = _unwrap(hint, module)
+    if not integral and hint is int:
+        return frozenset({int})
     if hint is Any or hint is object:
         return _ALL_KINDS
     if hint is None:
@@ -1247,19 +1294,27 @@ def _kinds(hint: Any, module: str | None) -> frozenset[type]:
         return known
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if _is_union(hint):
-        return frozenset().union(*(_kinds(arg, module) for arg in args))
+        return frozenset().union(*(_kinds(arg, module, integral) for arg in args))
     if origin is typing.Literal:
-        return frozenset(kind for kind, _ in _literal_table(args))
+        return _numbers(frozenset(kind for kind, _ in _literal_table(args)), integral)
     if origin in (list, tuple, collections.abc.Sequence) or hint in (list, tuple):
         return frozenset({list})
     if origin in (dict, collections.abc.Mapping) or hint is dict:
         return frozenset({dict})
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        found = {type(member.value) for member in hint}
-        return frozenset(found | {int} if float in found else found)
+        return _numbers(frozenset(type(member.value) for member in hint), integral)
     if isinstance(hint, type) and issubclass(hint, Model):
         return frozenset({dict})
     raise TypeError(f"cannot decode JSON as {hint!r}")
+
+
+def _numbers(found: frozenset[type], integral: bool) -> frozenset[type]:
+    """The JSON types of a Literal's or enum's values, with the other numeric type that can equal them."""
+    if float in found:
+        found |= {int}
+    if int in found and integral:
+        found |= {float}
+    return found
 
 
 def _label(hint: Any) -> str:
@@ -1358,11 +1413,16 @@ def _union(members: tuple[Any, ...], module: str | None) -> _Decoder:
     expected = " | ".join(_label(m) for m in members)
     # Built on first use: members may be forward references, and the models' fields are read then.
     by_kind: dict[type, tuple[_Candidate, ...]] = {}
-    tagged: tuple[str, dict[tuple[type, Any], _Decoder], str, tuple[_Candidate, ...]] | None = None
+    fractions: tuple[_Candidate, ...] = ()  # the members a float that is no integer (1.5) can be
+    # The discriminator's wire key, its decoders by tag, the tags for messages, the members other than models that
+    # take an object, and whether some model may leave the tag out (then a value without it takes the best fit).
+    tagged: (
+        tuple[str, dict[tuple[type, Any], _Decoder], str, tuple[_Candidate, ...], bool] | None
+    ) = None
     ready = False
 
     def prepare() -> None:
-        nonlocal tagged, ready
+        nonlocal tagged, fractions, ready
         flat: list[Any] = []
         for member in rest:
             member = _unwrap(member, module)
@@ -1372,6 +1432,7 @@ def _union(members: tuple[Any, ...], module: str | None) -> _Decoder:
         lists: dict[type, list[_Candidate]] = {}
         models: list[type] = []
         objects: list[_Candidate] = []  # members other than models that take an object: maps, Any
+        fractional: list[_Candidate] = []
         for member in flat:
             is_model = isinstance(member, type) and issubclass(member, Model)
             candidate = (
@@ -1386,12 +1447,16 @@ def _union(members: tuple[Any, ...], module: str | None) -> _Decoder:
                 objects.append(candidate)
             for kind in kinds:
                 lists.setdefault(kind, []).append(candidate)
+            if float in kinds and float in _kinds(member, module, integral=False):
+                fractional.append(candidate)
         by_kind.update((kind, tuple(found)) for kind, found in lists.items())
+        fractions = tuple(fractional)
         found_tag = _discriminator(models) if len(models) > 1 else None
         if found_tag is not None:
             wire, owners = found_tag
             decoders = {key: _decoder(model, module) for key, model in owners.items()}
-            tagged = (wire, decoders, _wire_values(owners), tuple(objects))
+            optional = any(wire not in _shape(model)[0] for model in models)
+            tagged = (wire, decoders, _wire_values(owners), tuple(objects), optional)
         ready = True
 
     def decode_union(value: Any) -> Any:
@@ -1403,17 +1468,22 @@ def _union(members: tuple[Any, ...], module: str | None) -> _Decoder:
         if kind not in _JSON_NAMES:
             kind = _json_kind(value)
         if kind is dict and tagged is not None:
-            wire, decoders, tags, others = tagged
+            wire, decoders, tags, others, optional = tagged
             tag = value.get(wire, _MISSING)
             chosen = _lookup(decoders, tag)
             if chosen is not _MISSING:
                 return chosen(value)
+            if tag is _MISSING and optional:
+                # A const tag with a default (`kind: Literal["cat"] = "cat"`) may be left out: no tag, best fit.
+                return _best(by_kind[dict], value, expected)
             if others:
                 return _best(others, value, expected)
             if tag is _MISSING:
                 raise DecodeError(f"the discriminator {wire!r} is missing (expected one of {tags})")
             raise DecodeError(f"expected one of {tags}, got {_describe(tag)}", (wire,))
         candidates = by_kind.get(kind)
+        if kind is float and not value.is_integer():
+            candidates = fractions
         if not candidates:
             raise _mismatch(expected, value)
         if len(candidates) == 1:

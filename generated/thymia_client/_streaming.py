@@ -244,6 +244,7 @@ class AsyncStream(Generic[T]):
             response, item=item, done=done, limit=limit, event_timeout=event_timeout, clock=clock
         )
         self._events = self._read()
+        self._closing = False
 
     async def _read(self) -> AsyncGenerator[ServerSentEvent, None]:
         try:
@@ -281,6 +282,12 @@ class AsyncStream(Generic[T]):
         return item
 
     async def close(self) -> None:
+        # Called twice when a loop is left early inside `async with`: the loop's generator is finalised by the
+        # event loop in a task of its own, which may run while the first close is still awaiting the response.
+        # Closing the events again then would raise "asynchronous generator is already running".
+        if self._closing:
+            return
+        self._closing = True
         await self._events.aclose()
         await self.response.aclose()
 
