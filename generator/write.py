@@ -493,12 +493,12 @@ def _open_lock(path: Path) -> int | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         problem = "is not a regular file"
-    elif info.st_size:  # the generator's lock file is always empty: this one is somebody's file
-        problem = "is not empty, so the generator did not make it"
     elif info.st_uid != os.geteuid():
         problem = "belongs to another user"
     elif info.st_nlink != 1:
         problem = "has other hard links"
+    elif info.st_size:  # the generator's lock file is always empty: this one is somebody's file
+        problem = "is not empty, so the generator did not make it"
     if problem is not None:
         os.close(handle)
         raise fail(str(path), None, "", f"the lock file {problem}; refusing to use it (remove it if it is not yours)")
