@@ -268,7 +268,9 @@ class _Bundler:
         if not isinstance(mapping, dict):
             return
         for key, ref in mapping.items():
-            if not isinstance(ref, str) or not _is_reference(ref) or (ref.startswith("#") and item.file == self.path):
+            if not isinstance(ref, str) or not is_mapping_reference(ref):
+                continue
+            if ref.startswith("#") and item.file == self.path:
                 continue
             first = self._target(ref, item.file, join(item.source, "discriminator", "mapping", key))
             target = self._final(first)
@@ -524,7 +526,7 @@ class _Bundler:
         )
 
 
-def _is_reference(value: str) -> bool:
+def is_mapping_reference(value: str) -> bool:
     """Whether a discriminator mapping value is a reference rather than a schema's name (`Dog`)."""
     return "/" in value or "#" in value or value.lower().endswith(tuple(SUFFIXES))
 

@@ -13,7 +13,7 @@ HTTP_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch
 
 # Mappings whose keys are names chosen by the author, so that a key starting with `x-` there is a name (a
 # header `x-request-id`, a property `x-rate`), not a specification extension.
-_NAME_MAPS: Final = frozenset(
+NAME_MAPS: Final = frozenset(
     {
         "properties",
         "patternProperties",
@@ -42,7 +42,7 @@ _NAME_MAPS: Final = frozenset(
 def is_extension(parent_key: str | None, key: str) -> bool:
     """Whether `key`, found in a mapping held under `parent_key`, is a specification extension (`x-...`).
     Extensions are opaque: nothing inside one is resolved, followed or generated."""
-    return key.startswith("x-") and parent_key not in _NAME_MAPS
+    return key.startswith("x-") and parent_key not in NAME_MAPS
 
 
 def refs(data: Any) -> Iterator[tuple[str, str]]:

@@ -17,9 +17,8 @@ from ..background import Background, can_fork
 from ..cache import Cache
 from ..errors import Diagnostic
 from . import compiled, openapi
-from .bundle import _is_reference
+from .bundle import is_mapping_reference
 from .load import Document
-from .openapi import _NAME_MAPS
 from .pointer import MISSING, canonical, deref, is_local, join, resolve, unescape, walk
 
 SUPPORTED = "OpenAPI 3.0.x and 3.1.x"
@@ -159,7 +158,7 @@ def _check_mappings(doc: Document) -> Iterator[Diagnostic]:
             at = join(where, key)
             if value.startswith("#"):
                 target, shown = value, repr(value)
-            elif _is_reference(value):
+            elif is_mapping_reference(value):
                 yield _at(
                     doc, at, f"mapping value {value!r} leaves the document: it was read without the files it names"
                 )
@@ -183,7 +182,7 @@ def _discriminator_mappings(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
             if isinstance(mapping, dict):
                 yield join(where, "discriminator", "mapping"), mapping
             stack.extend(
-                (join(where, k), not names and k in _NAME_MAPS, v)
+                (join(where, k), not names and k in openapi.NAME_MAPS, v)
                 for k, v in reversed(value.items())
                 if isinstance(v, dict | list) and (names or not (k in _DATA_KEYS or str(k).startswith("x-")))
             )
