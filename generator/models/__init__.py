@@ -80,7 +80,12 @@ def models_from_plan(
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
     raw, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
-    text, scanned = source.finish(raw, carrier=plan.carrier, file=file)
+    optional = {
+        model["class_name"]: frozenset(plan.optional_tags[model["source_ref"]])
+        for model in metadata.get("models", [])
+        if model.get("source_ref") in plan.optional_tags
+    }
+    text, scanned = source.finish(raw, carrier=plan.carrier, file=file, optional_tags=optional)
     classes: dict[str, str] = {}
     hints: dict[str, str] = {}
     for model in metadata.get("models", []):

@@ -41,6 +41,8 @@ class Plan:
     origins: dict[str, str] = field(default_factory=dict)  # engine component pointer → spec schema pointer
     slots: dict[str, str] = field(default_factory=dict)  # carrier property → spec schema pointer
     carrier: str = ""  # the carrier component's key ("" when no operation has a typed schema)
+    # engine component pointer → the discriminator properties a union gives it that its schema does not require
+    optional_tags: dict[str, set[str]] = field(default_factory=dict)
 
 
 def plan(data: Mapping[str, Any], *, file: str, overrides: Mapping[str, str] = {}) -> Plan:
@@ -77,6 +79,7 @@ class _Hoister:
         self._operations()
         self._rewrite_refs()
         self._declared_tags()
+        self._optional_tags()
         self._flatten_conflicts()
         self._keep_what_the_engine_reads()
         return self.result
@@ -144,6 +147,35 @@ class _Hoister:
             }
             if added:
                 value["discriminator"] = {**discriminator, "mapping": {**mapping, **added}}
+
+    def _optional_tags(self) -> None:
+        """The engine makes a union's discriminator a required field of every member's class. A member whose
+        schema does not require that property is also valid without it wherever it stands alone (`Cat` as an
+        operation's answer): its field is made optional again (`models.source.finish`), so that such a payload
+        decodes. In the union a tag, when present, still picks the member."""
+        for value in pointer.containers(self.schemas, prune=openapi.is_extension):
+            discriminator = value.get("discriminator") if isinstance(value, dict) else None
+            name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+            members = (value.get("oneOf") or value.get("anyOf")) if isinstance(name, str) else None
+            for member in members if isinstance(members, list) else ():
+                ref = member.get("$ref") if isinstance(member, dict) else None
+                if isinstance(ref, str) and pointer.is_local(ref) and not self._requires(ref, str(name), depth=0):
+                    self.result.optional_tags.setdefault(pointer.canonical(ref), set()).add(str(name))
+
+    def _requires(self, ref: str, name: str, *, depth: int) -> bool:
+        """Whether a component, or one of its allOf parts, lists `name` as required."""
+        schema = self._component({"$ref": ref})
+        if schema is None or depth > 20:
+            return False
+        for part in [schema, *(schema.get("allOf") or [])]:
+            if not isinstance(part, dict):
+                continue
+            if isinstance(part.get("$ref"), str) and pointer.is_local(part["$ref"]) and part is not schema:
+                if self._requires(part["$ref"], name, depth=depth + 1):
+                    return True
+            elif isinstance(part.get("required"), list) and name in part["required"]:
+                return True
+        return False
 
     def _tags(self, ref: str, name: str, *, depth: int) -> list[str]:
         """The string values a component's property `name` declares (its own or an allOf part's): [] when it

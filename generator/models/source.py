@@ -50,7 +50,9 @@ class Scanned:
     imports: dict[str, str]  # a name the module imports → its dotted origin ("date_aliased" → "datetime.date")
 
 
-def finish(source: str, *, carrier: str, file: str) -> tuple[str, Scanned]:
+def finish(
+    source: str, *, carrier: str, file: str, optional_tags: dict[str, frozenset[str]] | None = None
+) -> tuple[str, Scanned]:
     """The models module and what it defines: our imports, no carrier, every literal through `encode`, and tag
     fields spelled with their enum members (`_enum_tags`). The module is parsed once, and every change is
     placed by that one tree: a large spec's module is megabytes, and each parse of it a third of a second,
@@ -84,6 +86,9 @@ def finish(source: str, *, carrier: str, file: str) -> tuple[str, Scanned]:
             scanned.fields[tag.cls] = tuple(
                 replace(f, type_hint=tag.text) if f.python_name == tag.field else f for f in scanned.fields[tag.cls]
             )
+    for cut in _optional_tags(nodes, optional_tags or {}):
+        if cut.end[0] == cut.start[0]:  # the engine writes a field on one line; anything else is left as written
+            tags.append(_Edit(*_span_between(cut, lines), ""))
     dropped = set(range(layout.first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
     edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
@@ -387,6 +392,49 @@ def _enum_tags(nodes: list[ast.stmt], scanned: Scanned) -> Iterator[_Tag]:
                 default = next((k.value for k in default.keywords if k.arg == "default"), None)
             if isinstance(default, ast.Constant):
                 yield _Tag(node.name, name, default, member, annotation=False)
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A stretch of a line to remove, between two tree positions: (line number, UTF-8 byte column)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -> Iterator[_Cut]:
+    """For each class's discriminator field that its schema does not require (`hoist.Plan.optional_tags`), the
+    `, metadata={"required": True}` the engine gives it: the field keeps its default, and decoding no longer
+    asks for it. A field whose metadata holds more than that is left as it is."""
+    for node in nodes:
+        if not (isinstance(node, ast.ClassDef) and node.name in optional):
+            continue
+        for stmt in node.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            call = stmt.value
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_field"):
+                continue
+            keywords = call.keywords
+            last = keywords[-1] if keywords else None
+            if last is None or last.arg != "metadata" or len(keywords) < 2 or not isinstance(last.value, ast.Dict):
+                continue
+            try:
+                metadata = ast.literal_eval(last.value)
+            except ValueError:
+                continue
+            # With no other metadata the field's name is its wire name.
+            if metadata == {"required": True} and stmt.target.id in optional[node.name]:
+                before = keywords[-2].value
+                yield _Cut(
+                    (before.end_lineno or before.lineno, before.end_col_offset or 0),
+                    (last.value.end_lineno or last.value.lineno, last.value.end_col_offset or 0),
+                )
+
+
+def _span_between(cut: _Cut, lines: list[str]) -> tuple[tuple[int, int], tuple[int, int]]:
+    first, last = cut.start[0] - 1, cut.end[0] - 1
+    return (first, _column(lines[first], cut.start[1])), (last, _column(lines[last], cut.end[1]))
 
 
 def _ancestors(name: str, scanned: Scanned) -> list[str]:
