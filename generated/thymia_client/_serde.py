@@ -1192,15 +1192,12 @@ def _literal(args: tuple[Any, ...]) -> _Decoder:
     expected = _wire_values(table)
 
     def decode_literal(value: Any) -> Any:
-        try:
-            found = table.get((type(value), value), _MISSING)
-        except TypeError:  # an array or object
-            found = _MISSING
+        found = _lookup(table, value)
         if found is _MISSING:
-            found = _numeric(table, value)
-            if found is _MISSING:
-                raise _mismatch(f"one of {expected}" if len(table) > 1 else expected, value)
-            # 2.0 for a Literal[2] is the int 2; 1 for a Literal[1.0] stays the int it was sent as.
+            raise _mismatch(f"one of {expected}" if len(table) > 1 else expected, value)
+        if (type(value), value) not in table:
+            # The other numeric type: 2.0 for a Literal[2] is the int 2; 1 for a Literal[1.0] stays the int it was
+            # sent as.
             _STATE.loose += 1
             if type(value) is int:
                 return value

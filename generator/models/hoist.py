@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import pickle
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -117,13 +117,7 @@ class _Hoister:
         schema name (`Literal["WebSearchTool"]` for a tag of `enum: [web_search, web_search_2025_08_26]`); an
         explicit mapping from each declared value says otherwise. A value two members declare tells neither
         apart: those members are left as they were."""
-        for value in pointer.containers(self.schemas, prune=openapi.is_extension):
-            discriminator = value.get("discriminator") if isinstance(value, dict) else None
-            if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
-                continue
-            members = value.get("oneOf") or value.get("anyOf")
-            if not isinstance(members, list):
-                continue
+        for value, discriminator, members in self._unions():
             mapping = discriminator.get("mapping")
             mapping = dict(mapping) if isinstance(mapping, dict) else {}
             mapped = {pointer.canonical(v) for v in mapping.values() if pointer.is_local(v)}
@@ -153,14 +147,22 @@ class _Hoister:
         schema does not require that property is also valid without it wherever it stands alone (`Cat` as an
         operation's answer): its field is made optional again (`models.source.finish`), so that such a payload
         decodes. In the union a tag, when present, still picks the member."""
+        for _, discriminator, members in self._unions():
+            name = discriminator["propertyName"]
+            for member in members:
+                ref = member.get("$ref") if isinstance(member, dict) else None
+                if isinstance(ref, str) and pointer.is_local(ref) and not self._requires(ref, name, depth=0):
+                    self.result.optional_tags.setdefault(pointer.canonical(ref), set()).add(name)
+
+    def _unions(self) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[Any]]]:
+        """Each union with a discriminator that names its property: (the schema, its discriminator, its members)."""
         for value in pointer.containers(self.schemas, prune=openapi.is_extension):
             discriminator = value.get("discriminator") if isinstance(value, dict) else None
-            name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
-            members = (value.get("oneOf") or value.get("anyOf")) if isinstance(name, str) else None
-            for member in members if isinstance(members, list) else ():
-                ref = member.get("$ref") if isinstance(member, dict) else None
-                if isinstance(ref, str) and pointer.is_local(ref) and not self._requires(ref, str(name), depth=0):
-                    self.result.optional_tags.setdefault(pointer.canonical(ref), set()).add(str(name))
+            if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+                continue
+            members = value.get("oneOf") or value.get("anyOf")
+            if isinstance(members, list):
+                yield value, discriminator, members
 
     def _requires(self, ref: str, name: str, *, depth: int) -> bool:
         """Whether a component, or one of its allOf parts, lists `name` as required."""

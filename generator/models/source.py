@@ -86,9 +86,11 @@ def finish(
             scanned.fields[tag.cls] = tuple(
                 replace(f, type_hint=tag.text) if f.python_name == tag.field else f for f in scanned.fields[tag.cls]
             )
-    for cut in _optional_tags(nodes, optional_tags or {}):
-        if cut.end[0] == cut.start[0]:  # the engine writes a field on one line; anything else is left as written
-            tags.append(_Edit(*_span_between(cut, lines), ""))
+    for before, metadata in _optional_tags(nodes, optional_tags or {}):
+        # From the end of the keyword before to the end of the metadata: `, metadata={"required": True}`.
+        start, end = _span(before, lines)[1], _span(metadata, lines)[1]
+        if start[0] == end[0]:  # the engine writes a field on one line; anything else is left as written
+            tags.append(_Edit(start, end, ""))
     dropped = set(range(layout.first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
     edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
@@ -394,18 +396,10 @@ def _enum_tags(nodes: list[ast.stmt], scanned: Scanned) -> Iterator[_Tag]:
                 yield _Tag(node.name, name, default, member, annotation=False)
 
 
-@dataclass(frozen=True)
-class _Cut:
-    """A stretch of a line to remove, between two tree positions: (line number, UTF-8 byte column)."""
-
-    start: tuple[int, int]
-    end: tuple[int, int]
-
-
-def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -> Iterator[_Cut]:
+def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -> Iterator[tuple[ast.expr, ast.expr]]:
     """For each class's discriminator field that its schema does not require (`hoist.Plan.optional_tags`), the
-    `, metadata={"required": True}` the engine gives it: the field keeps its default, and decoding no longer
-    asks for it. A field whose metadata holds more than that is left as it is."""
+    value of the keyword before its `metadata={"required": True}`, and that metadata: cut, the field keeps its
+    default, and decoding no longer asks for it. A field whose metadata holds more than that is left as it is."""
     for node in nodes:
         if not (isinstance(node, ast.ClassDef) and node.name in optional):
             continue
@@ -425,16 +419,7 @@ def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -
                 continue
             # With no other metadata the field's name is its wire name.
             if metadata == {"required": True} and stmt.target.id in optional[node.name]:
-                before = keywords[-2].value
-                yield _Cut(
-                    (before.end_lineno or before.lineno, before.end_col_offset or 0),
-                    (last.value.end_lineno or last.value.lineno, last.value.end_col_offset or 0),
-                )
-
-
-def _span_between(cut: _Cut, lines: list[str]) -> tuple[tuple[int, int], tuple[int, int]]:
-    first, last = cut.start[0] - 1, cut.end[0] - 1
-    return (first, _column(lines[first], cut.start[1])), (last, _column(lines[last], cut.end[1]))
+                yield keywords[-2].value, last.value
 
 
 def _ancestors(name: str, scanned: Scanned) -> list[str]:
