@@ -77,12 +77,12 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
     if len(groups) < 2:
         return [document]
     # Largest groups first, each into the first part with room for it (first-fit decreasing); ties by place in
-    # the document. A part holds at least the largest group.
+    # the document. A group larger than a part is one part of its own, never cut, and never joined by the small
+    # ones: they keep to parts of `size`, so that an edit to one of them runs the engine on few schemas.
     place = {key: index for index, key in enumerate(keys)}
-    capacity = max(size, *(len(group) for group in groups.values()))
     bins: list[list[str]] = []
     for group in sorted(groups.values(), key=lambda g: (-len(g), place[g[0]])):
-        fits = next((b for b in bins if len(b) + len(group) <= capacity), None)
+        fits = next((b for b in bins if len(b) + len(group) <= size), None)
         if fits is None:
             bins.append(fits := [])
         fits.extend(group)
