@@ -441,13 +441,15 @@ def _responses(
     stream: tuple[str, bool] | None = None
     first: Mapping[str, Any] | None = None
     responses = site.operation.get("responses")
+    listed_2xx = isinstance(responses, dict) and any(str(status).startswith("2") for status in responses)
     for status, raw in responses.items() if isinstance(responses, dict) else ():
         response = pointer.deref(data, raw)
         code = str(status).upper()
         content = response.get("content") if isinstance(response, dict) else None
         chosen = openapi.preferred_media(content)
         slot = slots.get(("response", str(status)))
-        success = code.startswith("2")
+        # `default` stands for every status not listed: with no 2XX listed, it describes the successes too.
+        success = code.startswith("2") or (code == "DEFAULT" and not listed_2xx)
         if success and first is None and isinstance(response, dict):
             first = response
         if success and stream is None and isinstance(content, dict):
@@ -468,7 +470,10 @@ def _responses(
         else:
             kind, hint = "bytes", "None"
         entry = _Status(code, Response(encode.string_literal(code), kind, hint))
-        (successes if success else errors).append(entry)
+        if success:
+            successes.append(entry)
+        if not success or code == "DEFAULT":
+            errors.append(entry)
     return successes, [e for e in errors if e.response.kind == "json"], stream, first
 
 

@@ -1,0 +1,146 @@
+"""What an answer or a request holds at the edges of HTTP, through a package generated from tests/specs/wire-edges.yaml
+and a server on 127.0.0.1 that writes raw bytes: a `default`-only response, a HEAD's Content-Length, an error body
+cut short, cookies beside the client's jar, a next link that carries the query on, and credentials hidden from
+messages in every spelling a request gives them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.client.support.generate import SPECS, Generated, generate
+from tests.runtime.rawserver import RawRequest, RawServer, head, respond
+
+
+def edges() -> Generated:
+    return generate(SPECS / "wire-edges.yaml", "wire_edges_client")
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    with RawServer() as server:
+        yield server
+
+
+def _json(status: int, value: Any, headers: dict[str, str] | None = None) -> Any:
+    def handler(request: RawRequest, conn: socket.socket) -> None:
+        respond(conn, status, json.dumps(value).encode(), {"Content-Type": "application/json", **(headers or {})})
+
+    return handler
+
+
+def _both(gen: Generated, url: str, call: Any, **options: Any) -> list[Any]:
+    """`call(client)` on the sync client and on the async one: what each returned or raised."""
+    outcomes: list[Any] = []
+    with gen.module.WireEdgesClient(base_url=url, **options) as client:
+        try:
+            outcomes.append(call(client))
+        except Exception as exc:
+            outcomes.append(exc)
+
+    async def main() -> Any:
+        async with gen.module.AsyncWireEdgesClient(base_url=url, **options) as client:
+            try:
+                return await call(client)
+            except Exception as exc:
+                return exc
+
+    outcomes.append(asyncio.run(main()))
+    return outcomes
+
+
+def test_a_default_only_response_describes_the_successes_and_the_errors(raw: RawServer) -> None:
+    gen = edges()
+    raw.route("/v1/report", _json(200, {"id": "r1"}))
+    for got in _both(gen, raw.url, lambda c: c.edges.get_report()):
+        assert got == gen.models.Report(id="r1")
+    raw.route("/v1/report", _json(404, {"id": "gone"}))
+    for got in _both(gen, raw.url, lambda c: c.edges.get_report()):
+        assert isinstance(got, gen.module.NotFoundError)
+        assert got.parsed == gen.models.Report(id="gone")
+
+
+def test_a_head_answer_has_no_body_whatever_its_content_length(raw: RawServer) -> None:
+    gen = edges()
+
+    def big(request: RawRequest, conn: socket.socket) -> None:
+        conn.sendall(head(200, {"Content-Type": "application/zip"}, length=200 * 1024 * 1024))
+
+    raw.route("/v1/files/report.zip", big)
+    assert _both(gen, raw.url, lambda c: c.edges.head_file(name="report.zip")) == [None, None]
+    assert [r.method for r in raw.requests] == ["HEAD", "HEAD"]
+
+
+def test_an_error_body_cut_short_still_raises_the_status_error(raw: RawServer) -> None:
+    gen = edges()
+
+    def cut(request: RawRequest, conn: socket.socket) -> None:
+        conn.sendall(head(500, {"Content-Type": "application/json"}, length=100) + b'{"mess')
+
+    raw.route("/v1/jobs", cut)
+    for got in _both(gen, raw.url, lambda c: c.edges.create_job()):
+        assert isinstance(got, gen.module.InternalServerError), repr(got)
+        assert got.status_code == 500
+        assert got.parsed is None and "could not be read" in (got.parse_error or "")
+
+
+def test_a_cookie_parameter_joins_the_cookies_of_the_client(raw: RawServer) -> None:
+    gen = edges()
+    raw.route("/v1/prefs", lambda request, conn: respond(conn, 204))
+    url = raw.url
+    with gen.module.WireEdgesClient(
+        base_url=url, http_client=httpx.Client(cookies={"session": "S1", "theme": "light"})
+    ) as client:
+        client.edges.get_prefs(theme="dark")
+        client.edges.get_prefs()
+    sent = [request.headers.get("cookie") for request in raw.requests]
+    # The call's own cookie replaces the jar's of the same name, and the jar's other cookies go with it.
+    assert sorted(sent[0].split("; ")) == ["session=S1", "theme=dark"]
+    assert sorted(sent[1].split("; ")) == ["session=S1", "theme=light"]
+
+
+def test_a_next_link_that_carries_the_query_does_not_get_it_twice(raw: RawServer) -> None:
+    gen = edges()
+
+    def pages(request: RawRequest, conn: socket.socket) -> None:
+        page = dict(request.query).get("page", "1")
+        link = {"Link": f'<{raw.url}/issues?page=2&state=open>; rel="next"'} if page == "1" else {}
+        items = [{"id": 1}, {"id": 2}] if page == "1" else [{"id": 3}]
+        _json(200, items, link)(request, conn)
+
+    raw.route("/v1/issues", pages)
+    options = {"extra_query": {"state": "open"}}
+    with gen.module.WireEdgesClient(base_url=raw.url) as client:
+        assert [issue.id for issue in client.edges.list_issues(**options)] == [1, 2, 3]
+    assert [request.query for request in raw.requests] == [[("state", "open")], [("page", "2"), ("state", "open")]]
+
+
+@pytest.mark.parametrize("secret", ["s3cr3t/Key+base64==", "key with spaces & more", "ümlaut-key"])
+def test_a_query_key_is_hidden_in_every_spelling_a_server_may_echo(raw: RawServer, secret: str) -> None:
+    gen = edges()
+
+    def echo(request: RawRequest, conn: socket.socket) -> None:
+        value = json.dumps({"message": f"forbidden: GET {request.target}", "raw": dict(request.query).get("key")})
+        respond(conn, 403, value.encode(), {"Content-Type": "application/json"})
+
+    raw.route("/v1/secure", echo)
+    for got in _both(gen, raw.url, lambda c: c.edges.get_secure(), api_key=secret):
+        assert isinstance(got, gen.module.PermissionDeniedError)
+        assert "forbidden: GET /v1/secure?key=***" in str(got)
+        target = raw.requests[0].target
+        spelled = target.split("key=", 1)[1]
+        assert spelled not in str(got) and secret not in str(got)
+
+
+def test_a_short_credential_is_hidden_only_where_it_stands_alone(raw: RawServer) -> None:
+    gen = edges()
+    raw.route("/v1/basic", _json(404, {"message": "resource e not found", "user": "e"}))
+    for got in _both(gen, raw.url, lambda c: c.edges.get_basic(), username="e", password="pw"):
+        assert isinstance(got, gen.module.NotFoundError)
+        assert 'answered 404: {"message": "resource *** not found", "user": "***"}' in str(got)
