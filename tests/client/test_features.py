@@ -179,11 +179,16 @@ def test_async_pagination_needs_no_first_await(server: SpecServer, method: str) 
     assert len(server.requests) == 4
 
 
-def test_a_page_that_repeats_its_cursor_stops_the_walk(server: SpecServer) -> None:
+def test_a_page_that_repeats_the_page_before_stops_the_walk_loudly(server: SpecServer) -> None:
     server.handlers["GET /items"] = lambda record: Reply(
         body=json.dumps({"data": page_of(0, 2), "next_cursor": "same"}).encode()
     )
-    assert len(list(client(server).items.list_items())) == 4  # the first page, then "same" once: never again
+    seen: list[Any] = []
+    errors = acme().module.errors
+    with pytest.raises(errors.PaginationError, match="items of the page before"):
+        seen.extend(client(server).items.list_items())
+    # The first page's items once, never its copy; "same" asked for once, never again.
+    assert [item.id for item in seen] == ["i0", "i1"]
     assert len(server.requests) == 2
 
 

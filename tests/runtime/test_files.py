@@ -1,19 +1,23 @@
-"""Uploads in every `FileTypes` form (name and type arriving), raw binary bodies, and downloads read whole or
-streamed: binary is never decoded as text."""
+"""Uploads in every `FileTypes` form (name and type arriving), multipart bodies with and without files and each
+part's declared type, raw binary bodies, and downloads read whole or streamed: binary is never decoded as text."""
 
 from __future__ import annotations
 
+import email
 import io
+import socket
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from example_api import ExampleClient, InternalServerError
+from example_api._http import Body, Endpoint, Param
 from example_api.models import FileObject
 
 from tests.runtime.app import DOWNLOAD_SIZE, download_bytes
 from tests.runtime.conftest import Server
+from tests.runtime.rawserver import RawRequest, RawServer, respond
 from tests.runtime.support import async_client, run, sync_client
 
 DATA = b"\x00\x01binary\xff\xfe payload"
@@ -153,3 +157,112 @@ def test_text_mode_file_is_refused_before_sending(notes: Path) -> None:
     client = ExampleClient(username="u", http_client=httpx.Client(transport=httpx.MockTransport(lambda r: 1 / 0)))
     with open(notes) as text, pytest.raises(TypeError, match="'rb'"):
         client.files.upload(file=text)  # type: ignore[arg-type]
+
+
+# --- multipart parts ----------------------------------------------------------------------------------------
+
+DOCS: Endpoint[None, None] = Endpoint(
+    name="docs.create",
+    method="POST",
+    path=("/docs",),
+    params=(
+        Param("metadata", "metadata", "body"),
+        Param("file", "file", "body"),
+        Param("note", "note", "body"),
+        Param("labels", "labels", "body"),
+        Param("tags", "tags", "body"),
+    ),
+    body=Body(
+        "multipart",
+        "multipart/form-data",
+        encoding={"metadata": "application/json", "file": "application/pdf", "note": "text/markdown"},
+    ),
+    responses={"204": ("none", None)},
+)
+
+
+@pytest.fixture
+def docs(raw: RawServer) -> RawServer:
+    def no_content(request: RawRequest, conn: socket.socket) -> None:
+        respond(conn, 204)
+
+    raw.route("/v1/docs", no_content)
+    return raw
+
+
+def _parts(request: RawRequest) -> list[tuple[str, str | None, str | None, bytes]]:
+    """(name, filename, Content-Type, content) of each part, as a MIME parser reads the body."""
+    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+    message = email.message_from_bytes(head + request.body)
+    assert message.is_multipart(), request.headers["content-type"]
+    return [
+        (
+            part.get_param("name", header="content-disposition"),
+            part.get_filename(),
+            part.get("content-type"),
+            part.get_payload(decode=True),
+        )
+        for part in message.get_payload()
+    ]
+
+
+def _create(url: str, **args: Any) -> None:
+    with sync_client(url) as client:
+        client._sender.call(DOCS, args, {})
+
+
+def test_multipart_without_a_file_is_still_multipart(docs: RawServer) -> None:
+    _create(docs.url, tags=["a", "b"])
+    seen = docs.requests[0]
+    assert seen.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert _parts(seen) == [("tags", None, None, b"a"), ("tags", None, None, b"b")]
+
+
+def test_async_multipart_without_a_file_is_still_multipart(docs: RawServer) -> None:
+    async def main() -> None:
+        async with async_client(docs.url) as client:
+            await client._sender.call(DOCS, {"metadata": {"title": "t"}}, {})
+
+    run(main())
+    assert _parts(docs.requests[0]) == [("metadata", None, "application/json", b'{"title":"t"}')]
+
+
+def test_multipart_with_no_field_at_all_is_an_empty_form(docs: RawServer) -> None:
+    _create(docs.url)
+    seen = docs.requests[0]
+    kind, _, boundary = seen.headers["content-type"].partition("; boundary=")
+    assert kind == "multipart/form-data" and boundary
+    assert seen.body == f"--{boundary}--\r\n".encode(), "the closing delimiter alone: a form without parts"
+
+
+def test_declared_part_type_reaches_parts_that_are_not_files(docs: RawServer) -> None:
+    _create(docs.url, metadata={"title": "t"}, file=("a.pdf", b"%PDF"), note="# hi", labels={"k": 1}, tags=["x"])
+    parts = {name: (filename, kind, content) for name, filename, kind, content in _parts(docs.requests[0])}
+    assert parts == {
+        "metadata": (None, "application/json", b'{"title":"t"}'),  # encoding.metadata.contentType
+        "note": (None, "text/markdown", b"# hi"),
+        "labels": (None, "application/json", b'{"k":1}'),  # an object's default type (OpenAPI)
+        "tags": (None, None, b"x"),  # a primitive's default, text/plain, is multipart's own
+        "file": ("a.pdf", "application/pdf", b"%PDF"),
+    }
+
+
+def test_async_declared_part_type_reaches_parts_that_are_not_files(docs: RawServer) -> None:
+    async def main() -> None:
+        async with async_client(docs.url) as client:
+            await client._sender.call(DOCS, {"metadata": {"title": "t"}, "file": b"%PDF"}, {})
+
+    run(main())
+    names_and_types = [(name, kind) for name, _, kind, _ in _parts(docs.requests[0])]
+    assert names_and_types == [("metadata", "application/json"), ("file", "application/pdf")]
+
+
+def test_json_text_for_a_json_part_is_sent_as_it_is(docs: RawServer) -> None:
+    _create(docs.url, metadata='{"title":"t"}')
+    assert _parts(docs.requests[0]) == [("metadata", None, "application/json", b'{"title":"t"}')]
+
+
+def test_none_item_of_a_multipart_array_is_refused_before_sending(docs: RawServer) -> None:
+    with pytest.raises(ValueError, match=r"^tags: .*None"):
+        _create(docs.url, tags=["a", None])
+    assert docs.requests == []

@@ -3,12 +3,17 @@ lazily, sync and async; and the guards that keep a misread pager from looping or
 
 from __future__ import annotations
 
+import json
+import socket
 from typing import Any
 
 import pytest
 from example_api import PaginationError
+from example_api._http import Endpoint, PageNumberPager, Param
 
+from tests.runtime import app
 from tests.runtime.conftest import Server
+from tests.runtime.rawserver import RawRequest, RawServer, respond
 from tests.runtime.support import ALL_IDS, async_client, run, sync_client
 
 SHAPES: list[tuple[str, dict[str, Any], str]] = [
@@ -172,3 +177,156 @@ def test_async_repeated_cursor_and_empty_page_stop_instead_of_looping(server: Se
 
     assert run(main()) == (6, 5)
     assert len(server.requests) == 4
+
+
+# --- servers that cap the page size or ignore the position ---------------------------------------------------
+
+COUNTED: Endpoint[dict[str, Any], dict[str, Any]] = Endpoint(
+    name="items.list_counted",
+    method="GET",
+    path=("/items-counted",),
+    params=(Param("page", "page", "query"), Param("per_page", "per_page", "query")),
+    responses={"200": ("json", dict[str, Any])},
+    pager=PageNumberPager(items=("results",), page="page", size="per_page", total=("total",)),
+)
+
+
+def _serve(raw: RawServer, *, cap: int = 100, totals: bool = True, ignore_position: bool = False) -> None:
+    """The three page shapes over app.ITEMS: at most `cap` items a page whatever was asked, with or without the
+    totals, and optionally the first page whatever offset or page was asked for."""
+
+    def answer(conn: socket.socket, body: dict[str, Any]) -> None:
+        respond(conn, 200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+    def offset(request: RawRequest, conn: socket.socket) -> None:
+        query = dict(request.query)
+        start = 0 if ignore_position else int(query.get("offset", 0))
+        body: dict[str, Any] = {"items": app.ITEMS[start : start + min(int(query.get("limit", 5)), cap)]}
+        answer(conn, {**body, "total": len(app.ITEMS)} if totals else body)
+
+    def numbered(request: RawRequest, conn: socket.socket) -> None:
+        query = dict(request.query)
+        page = 1 if ignore_position else int(query.get("page", 1))
+        size = min(int(query.get("per_page", 5)), cap)
+        body: dict[str, Any] = {"results": app.ITEMS[(page - 1) * size : page * size]}
+        if totals and request.path.endswith("numbered"):
+            body["total_pages"] = -(-len(app.ITEMS) // size)
+        if totals and request.path.endswith("counted"):
+            body["total"] = len(app.ITEMS)
+        answer(conn, body)
+
+    raw.route("/v1/items-offset", offset)
+    raw.route("/v1/items-numbered", numbered)
+    raw.route("/v1/items-counted", numbered)
+
+
+def _ids(items: Any) -> list[str]:
+    return [item["id"] if isinstance(item, dict) else item.id for item in items]
+
+
+CAPPED = [
+    ("list_offset", {"limit": 50}),  # total
+    ("list_numbered", {"per_page": 50}),  # total_pages
+    ("list_counted", {"per_page": 50}),  # total (items)
+]
+
+
+def _sync_pages(client: Any, method: str, args: dict[str, Any]) -> Any:
+    if method == "list_counted":
+        return client._sender.paginate(COUNTED, {"page": None, **args}, {})
+    return getattr(client.items, method)(**args)
+
+
+@pytest.mark.parametrize(("method", "args"), CAPPED)
+def test_capped_page_size_does_not_end_the_walk_when_the_body_gives_totals(
+    raw: RawServer, method: str, args: dict[str, Any]
+) -> None:
+    _serve(raw, cap=10)
+    with sync_client(raw.url) as client:
+        assert _ids(_sync_pages(client, method, args)) == ALL_IDS
+    assert len(raw.requests) == 3, "10 + 10 + 3 items, and nothing asked past the total"
+
+
+@pytest.mark.parametrize(("method", "args"), CAPPED)
+def test_async_capped_page_size_does_not_end_the_walk_when_the_body_gives_totals(
+    raw: RawServer, method: str, args: dict[str, Any]
+) -> None:
+    _serve(raw, cap=10)
+
+    async def main() -> list[str]:
+        async with async_client(raw.url) as client:
+            if method == "list_counted":
+                pages = client._sender.paginate(COUNTED, {"page": None, **args}, {})
+            else:
+                pages = getattr(client.items, method)(**args)
+            return _ids([item async for item in pages])
+
+    assert run(main()) == ALL_IDS
+    assert len(raw.requests) == 3
+
+
+@pytest.mark.parametrize("per_page", [5, 23, 30])
+def test_total_items_end_the_page_walk_at_its_last_page(raw: RawServer, per_page: int) -> None:
+    _serve(raw)
+    with sync_client(raw.url) as client:
+        assert _ids(client._sender.paginate(COUNTED, {"page": None, "per_page": per_page}, {})) == ALL_IDS
+    pages = -(-len(ALL_IDS) // per_page)
+    assert [dict(seen.query).get("page") for seen in raw.requests] == [None] + [str(n) for n in range(2, pages + 1)]
+
+
+@pytest.mark.parametrize(("method", "args"), [("list_offset", {"limit": 5}), ("list_numbered", {"per_page": 5})])
+def test_short_page_ends_the_walk_when_the_body_gives_no_total(
+    raw: RawServer, method: str, args: dict[str, Any]
+) -> None:
+    _serve(raw, totals=False)
+    with sync_client(raw.url) as client:
+        assert _ids(getattr(client.items, method)(**args)) == ALL_IDS
+    assert len(raw.requests) == 5, "the short fifth page is the last: no empty page is asked for"
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "totals", "parameter"),
+    [
+        ("list_offset", {}, False, "offset"),  # neither a limit nor a total: only an empty page would end it
+        ("list_offset", {"limit": 5}, True, "offset"),
+        ("list_numbered", {"per_page": 5}, False, "page"),
+    ],
+)
+def test_server_ignoring_the_position_raises_instead_of_looping(
+    raw: RawServer, method: str, args: dict[str, Any], totals: bool, parameter: str
+) -> None:
+    _serve(raw, totals=totals, ignore_position=True)
+    received: list[str] = []
+    with sync_client(raw.url) as client, pytest.raises(PaginationError, match=f"`{parameter}`"):
+        for item in getattr(client.items, method)(**args):
+            received.append(item.id)
+            if len(received) > 50:
+                break  # a walk that would never end: the assertions below say so instead of hanging
+    assert received == ALL_IDS[:5], "the repeated page's items are not handed out again"
+    assert len(raw.requests) == 2
+
+
+def test_async_server_ignoring_the_offset_raises_instead_of_looping(raw: RawServer) -> None:
+    _serve(raw, totals=False, ignore_position=True)
+    received: list[str] = []
+
+    async def main() -> None:
+        async with async_client(raw.url) as client:
+            async for item in client.items.list_offset():
+                received.append(item.id)
+                if len(received) > 50:
+                    break  # a walk that would never end
+
+    with pytest.raises(PaginationError, match="`offset`"):
+        run(main())
+    assert received == ALL_IDS[:5]
+    assert len(raw.requests) == 2
+
+
+def test_repeated_page_is_refused_when_fetched_page_by_page(raw: RawServer) -> None:
+    _serve(raw, totals=False, ignore_position=True)
+    with sync_client(raw.url) as client:
+        first = client.items.list_numbered(per_page=5)
+        assert first.has_next_page()
+        with pytest.raises(PaginationError, match="the page before"):
+            first.get_next_page()
