@@ -103,6 +103,7 @@ class Operation:
     sse: Sse | None  # set on every operation that streams server-sent events
     doc: str
     idempotent_literal: str = ""  # "" when the method's default applies
+    accept_literal: str = ""  # the Accept header its successes' media types make, "" when plain JSON or none
 
     @property
     def is_async_def(self) -> bool:

@@ -63,6 +63,7 @@ class _Arg:
 class _Status:
     code: str  # "200", "2XX", "DEFAULT"
     response: Response
+    media: str = ""  # the media type chosen from its content, "" when it has none
 
 
 @dataclass
@@ -310,6 +311,7 @@ def _operation(
         sse=sse,
         doc=_doc(site, every),
         idempotent_literal="True" if site.method == "query" else "",
+        accept_literal=_accept(successes),
     )
 
 
@@ -430,6 +432,20 @@ def _is_object(schema: Any) -> bool:
     return isinstance(schema, dict) and not any(schema.get(key) for key in ("oneOf", "anyOf"))
 
 
+# A media type as a header can carry it: printable ASCII, a type and subtype of token characters, parameters.
+_MEDIA_TYPE: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*;[\x20-\x7e]*)?")
+
+
+def _accept(successes: list[_Status]) -> str:
+    """The Accept header for the media types the successes are declared in (an API that versions by media type
+    answers the one asked for), as a string literal; "" for plain JSON, which the client asks for by default, and
+    for an event stream, which it asks for when it streams."""
+    media = list(dict.fromkeys(s.media for s in successes if s.media and s.media != "text/event-stream"))
+    if not media or media == ["application/json"] or not all(_MEDIA_TYPE.fullmatch(m) for m in media):
+        return ""
+    return encode.string_literal(", ".join(media))
+
+
 def _responses(
     ctx: _Context, site: openapi.Site, slots: Mapping[Any, openapi.Slot]
 ) -> tuple[list[_Status], list[_Status], tuple[str, bool] | None, Mapping[str, Any] | None]:
@@ -469,7 +485,7 @@ def _responses(
             kind, hint = "text", "None"
         else:
             kind, hint = "bytes", "None"
-        entry = _Status(code, Response(encode.string_literal(code), kind, hint))
+        entry = _Status(code, Response(encode.string_literal(code), kind, hint), chosen[0] if chosen else "")
         if success:
             successes.append(entry)
         if not success or code == "DEFAULT":

@@ -130,7 +130,11 @@ class Core:
             for key, (kind, _) in ep.responses.items()
             if key.startswith(("2", "DEFAULT"))
         )
-        accept = "text/event-stream" if sse else "application/json" if json_success else None
+        accept = (
+            "text/event-stream"
+            if sse
+            else ep.accept or ("application/json" if json_success else None)
+        )
         prepared = prepare(
             ep,
             args,

@@ -109,6 +109,7 @@ class Endpoint(Generic[R, E]):
     pager: Pager | None = None
     sse: Sse | None = None
     idempotent: bool | None = None
+    accept: str | None = None  # the media types its successes are declared in, when not plain JSON
 
     def __post_init__(self) -> None:
         # Descriptors live at module level and are shared by every call: nothing may change them afterwards.

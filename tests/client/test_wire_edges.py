@@ -144,3 +144,24 @@ def test_a_short_credential_is_hidden_only_where_it_stands_alone(raw: RawServer)
     for got in _both(gen, raw.url, lambda c: c.edges.get_basic(), username="e", password="pw"):
         assert isinstance(got, gen.module.NotFoundError)
         assert 'answered 404: {"message": "resource *** not found", "user": "***"}' in str(got)
+
+
+def test_a_call_asks_for_the_media_types_its_successes_are_declared_in(raw: RawServer) -> None:
+    gen = edges()
+
+    def versioned(request: RawRequest, conn: socket.socket) -> None:
+        v2 = request.headers.get("accept") == "application/vnd.acme.v2+json"
+        body = {"full_name": "Ada Lovelace"} if v2 else {"first": "Ada", "last": "Lovelace"}
+        respond(conn, 200, json.dumps(body).encode(), {"Content-Type": "application/vnd.acme.v2+json"})
+
+    raw.route("/v1/user", versioned)
+    raw.route(
+        "/v1/archive", lambda request, conn: respond(conn, 200, b"PK\x03\x04", {"Content-Type": "application/zip"})
+    )
+    for got in _both(gen, raw.url, lambda c: c.edges.get_user()):
+        assert got.full_name == "Ada Lovelace"
+    assert _both(gen, raw.url, lambda c: c.edges.get_archive()) == [b"PK\x03\x04"] * 2
+    assert [r.headers.get("accept") for r in raw.requests if r.path == "/v1/archive"] == ["application/zip"] * 2
+    raw.route("/v1/report", _json(200, {"id": "r1"}))
+    _both(gen, raw.url, lambda c: c.edges.get_report())
+    assert [r.headers.get("accept") for r in raw.requests if r.path == "/v1/report"] == ["application/json"] * 2
