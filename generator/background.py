@@ -41,7 +41,7 @@ class Background(Generic[T]):
 
         context = multiprocessing.get_context("fork")  # the child has the inputs already: nothing is copied
         self._receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_answer, args=(child, send), daemon=daemon)
+        process = context.Process(target=_answer, args=(child, send, self._receive, os.getpid()), daemon=daemon)
         try:
             process.start()
         except (OSError, AssertionError):  # no fork to be had (limits), or this is a daemonic process itself
@@ -76,7 +76,12 @@ class Background(Generic[T]):
             return "raised", exc
 
 
-def _answer(child: Callable[[], Any], send: Any) -> None:
+def _answer(child: Callable[[], Any], send: Any, receive: Any, parent: int) -> None:
+    # The process ends with the run that forked it, however that run ends (kill -9, a CI timeout, the OOM killer):
+    # the kernel signals it when its parent goes, and an answer with no reader left fails rather than blocks on
+    # a full pipe forever, since this process no longer holds the pipe's reading end itself.
+    receive.close()
+    _end_with(parent)
     try:
         try:
             answer: tuple[str, Any] | None = ("value", child())
@@ -84,9 +89,22 @@ def _answer(child: Callable[[], Any], send: Any) -> None:
             answer = ("raised", exc)
         send.send(answer)
     except BaseException:
-        send.send(None)  # whatever went wrong, the caller runs the stage itself and meets it there
+        with contextlib.suppress(OSError):  # the reader is gone: nobody is left to answer
+            send.send(None)  # whatever went wrong, the caller runs the stage itself and meets it there
     finally:
         send.close()
+
+
+def _end_with(parent: int) -> None:
+    """Ask Linux to end this process when its parent ends (PR_SET_PDEATHSIG); if the parent is gone already
+    (this process was handed to another), end now."""
+    with contextlib.suppress(Exception):  # no libc to ask: the closed pipe still ends the process at its answer
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 class Worker(Background[T]):

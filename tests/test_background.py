@@ -208,3 +208,42 @@ def test_a_warmed_engine_makes_the_same_models(spec: str) -> None:
         for mode in ("cold", "warm")
     ]
     assert outputs[0] == outputs[1] and len(outputs[0]) > 1000
+
+
+_ORPHANED = """
+import sys, time
+from generator.background import Background
+
+def big() -> bytes:
+    time.sleep(float(sys.argv[1]))
+    return b"x" * 1_000_000  # more than a pipe holds: its send blocks until someone reads
+
+job = Background(big, big, fork=True)
+print(job.process.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("killed", ["while the stage works", "once its answer waits to be read"])
+def test_a_stage_process_ends_with_the_run_that_forked_it(killed: str) -> None:
+    """`kill -9` of a run (a CI timeout, the OOM killer) leaves no process behind holding the stage's memory."""
+    work = 30.0 if killed == "while the stage works" else 0.0
+    run = subprocess.Popen([sys.executable, "-c", _ORPHANED, str(work)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    child = int(run.stdout.readline())
+    time.sleep(0.5)  # the child has started its stage (or sent as much of its answer as the pipe holds)
+    assert _alive(child)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), f"the stage's process {child} outlived the run that forked it"
