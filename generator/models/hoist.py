@@ -78,11 +78,62 @@ class _Hoister:
             self.schemas[key] = self._visit(self.schemas[key], where, key, root=True)
         self._operations()
         self._rewrite_refs()
+        self._inline_nulls()
+        self._unions_of_flattened()
         self._declared_tags()
         self._optional_tags()
         self._flatten_conflicts()
         self._keep_what_the_engine_reads()
         return self.result
+
+    def _inline_nulls(self) -> None:
+        """A `$ref` to a schema that allows null alone becomes `{type: null}` where it stands. The engine names
+        such a component as an alias of None (`Nothing: TypeAlias = None`), and the template, which sees a hint
+        that does not end in None, spells an optional field `Nothing | None`: None | None, which fails when the
+        annotations are read, in every use of the model. The component keeps its alias."""
+        found: dict[str, bool] = {}
+        for value in pointer.containers(self.schemas, prune=openapi.is_extension):
+            if not isinstance(value, dict):
+                continue
+            ref = value.get("$ref")
+            if isinstance(ref, str) and pointer.is_local(ref) and self._null_only(value, found, depth=0):
+                del value["$ref"]
+                value["type"] = "null"
+            for key in ("anyOf", "oneOf"):
+                # A union of such references and nulls: None itself (the engine would say `Any | None`).
+                members = value.get(key)
+                if isinstance(members, list) and members and all(self._null_only(m, found, depth=0) for m in members):
+                    del value[key]
+                    value["type"] = "null"
+
+    def _null_only(self, schema: Any, found: dict[str, bool], *, depth: int) -> bool:
+        """Whether null is the one value a schema allows, through `$ref`s (each answer kept in `found`)."""
+        if not isinstance(schema, dict) or depth > 20:
+            return False
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            if not pointer.is_local(ref):
+                return False
+            if ref not in found:
+                found[ref] = False  # a reference back to itself allows no value at all: not null alone
+                found[ref] = self._null_only(self._component(schema), found, depth=depth + 1)
+            return found[ref]
+        kinds = schema.get("type")
+        if kinds == "null" or kinds == ["null"] or ("const" in schema and schema["const"] is None):
+            return True
+        if isinstance(schema.get("enum"), list) and schema["enum"] and all(v is None for v in schema["enum"]):
+            return True
+        # A union of nulls, or an allOf with a null part: null, or nothing.
+        for key in ("anyOf", "oneOf"):
+            members = schema.get(key)
+            if (
+                isinstance(members, list)
+                and members
+                and all(self._null_only(m, found, depth=depth + 1) for m in members)
+            ):
+                return True
+        parts = schema.get("allOf")
+        return isinstance(parts, list) and any(self._null_only(p, found, depth=depth + 1) for p in parts)
 
     def _keep_what_the_engine_reads(self) -> None:
         """The engine types the component schemas alone; its document keeps them, the version, and whatever part
@@ -199,23 +250,73 @@ class _Hoister:
                 return tags
         return []
 
-    def _flatten_conflicts(self) -> None:
-        """A schema that redefines a property of an allOf parent with another type cannot be a subclass of it
-        (the field's type would not fit the parent's): the parent's fields are copied in instead."""
-        for schema in self.schemas.values():
+    def _unions_of_flattened(self) -> None:
+        """A parent with a discriminator and no oneOf is, where a `$ref` names it, the union of the schemas that
+        name it in their allOf (the engine's reading): a child that `_flatten_conflicts` makes no subclass would
+        drop out of it, and its payloads be refused, or decoded as another member. Where that happens, the
+        parent's union is spelled out once, as a component of its own that every such `$ref` names instead
+        (`PetUnion`: `Cat | Dog`, each told by its tag as before); the children's allOf keep the parent."""
+        children: dict[str, list[str]] = {}  # a discriminated parent's pointer → its children's, in order
+        parted: set[int] = set()  # the allOf parts of the components: there a `$ref` names a base, not a type
+        flattened: list[str] = []
+        for key, schema in self.schemas.items():
             parts = schema.get("allOf") if isinstance(schema, dict) else None
             if not isinstance(parts, list):
                 continue
-            own: dict[str, Any] = dict(schema.get("properties") or {})
+            parted.update(id(part) for part in parts)
+            own = _own_properties(schema)
             for part in parts:
-                if isinstance(part, dict) and "$ref" not in part:
-                    own.update(part.get("properties") or {})
-            self._flatten(parts, own, depth=0)
+                target = self._component(part)
+                discriminator = target.get("discriminator") if target is not None else None
+                if target is None or target.get("oneOf") or target.get("anyOf"):
+                    continue
+                if not isinstance(discriminator, dict) or not isinstance(discriminator.get("propertyName"), str):
+                    continue
+                parent = pointer.canonical(part["$ref"])
+                children.setdefault(parent, []).append(pointer.join(SCHEMAS, key))
+                if self._conflicts(part, own) and parent not in flattened:
+                    flattened.append(parent)
+        unions: dict[str, str] = {}
+        for parent in flattened:
+            target = self._component({"$ref": parent})
+            assert target is not None  # found above
+            discriminator = target["discriminator"]
+            members = list(dict.fromkeys(children[parent]))
+            mapping = discriminator.get("mapping")
+            kept = {
+                tag: ref
+                for tag, ref in (mapping.items() if isinstance(mapping, dict) else ())
+                if isinstance(ref, str) and pointer.is_local(ref) and pointer.canonical(ref) in members
+            }
+            union = {"propertyName": discriminator["propertyName"], **({"mapping": kept} if kept else {})}
+            where = self.result.origins.get(parent, parent)
+            key = self._claim(pointer.join(where, "discriminator"), pointer.split(parent)[-1] + " Union")
+            self.schemas[key] = {"oneOf": [{"$ref": member} for member in members], "discriminator": union}
+            unions[parent] = pointer.join(SCHEMAS, key)
+        if not unions:
+            return
+        for value in pointer.containers(self.schemas, prune=openapi.is_extension):
+            ref = value.get("$ref") if isinstance(value, dict) and id(value) not in parted else None
+            if isinstance(ref, str) and pointer.is_local(ref) and pointer.canonical(ref) in unions:
+                value["$ref"] = unions[pointer.canonical(ref)]
+
+    def _flatten_conflicts(self) -> None:
+        """A schema that redefines a property of an allOf parent with another type cannot be a subclass of it
+        (the field's type would not fit the parent's): the parent's fields are copied in instead. Another
+        description or example of a property is no other type (`_typed`)."""
+        for schema in self.schemas.values():
+            parts = schema.get("allOf") if isinstance(schema, dict) else None
+            if isinstance(parts, list):
+                self._flatten(parts, _own_properties(schema), depth=0)
+
+    def _conflicts(self, part: Any, own: dict[str, Any]) -> bool:
+        """Whether properties of a schema's own redefine one of an allOf part's (or its parents') as another type."""
+        inherited = self._inherited(part, depth=0)
+        return any(name in inherited and _typed(inherited[name]) != _typed(value) for name, value in own.items())
 
     def _flatten(self, parts: list[Any], own: dict[str, Any], *, depth: int) -> None:
         for index, part in enumerate(parts):
-            inherited = self._inherited(part, depth=0)
-            if depth > 20 or not any(name in inherited and inherited[name] != value for name, value in own.items()):
+            if depth > 20 or not self._conflicts(part, own):
                 continue
             target = self._component(part)
             if target is None:
@@ -488,6 +589,13 @@ class _Hoister:
         groups: dict[str, list[Any]] = {}
         for value in values:
             groups.setdefault(_json_type(value), []).append(value)
+        shapes = {kind: group for kind, group in groups.items() if kind in _SHAPES}
+        if shapes and len(groups) == 1 and not has_null:
+            # Objects or arrays only: an enum class cannot hold them (its values are keys of the runtime's lookup,
+            # and a dict or list is no key); the value is typed by its JSON shape, the rest of the schema kept
+            # (`items`, `properties`), wider than the enum but never another type.
+            rest = {k: v for k, v in schema.items() if k != "enum"}
+            return {**rest, "type": next(iter(shapes))} if rest.get("type") is None else rest
         if len(groups) <= 1 and not has_null:
             kind = next(iter(groups), "")
             if len(values) == 1 and not root:
@@ -503,6 +611,9 @@ class _Hoister:
         annotations = {k: v for k, v in schema.items() if k in ("description", "title", "default", "example")}
         members: list[Any] = []
         for kind, group in groups.items():
+            if kind in _SHAPES:  # objects or arrays among the values: that JSON shape, as above
+                members.append({"type": kind})
+                continue
             member = {"type": kind, "enum": group} if kind in _TYPES_BY_NAME else {"enum": group}
             # An enum and null keeps the enum's own name; several types are told apart by theirs.
             alone = len(groups) == 1 and not root
@@ -578,6 +689,7 @@ class _Hoister:
 
 
 _TYPES_BY_NAME: Final = {name for name, _ in _JSON_TYPES}
+_SHAPES: Final = ("object", "array")  # JSON values no enum member can be
 
 
 def _copied(data: dict[str, Any]) -> dict[str, Any]:
@@ -607,6 +719,47 @@ def _unique(values: list[Any]) -> list[Any]:
             seen.append(marker)
             result.append(value)
     return result
+
+
+# What a schema says about its value only for readers: a property re-declared with other words for it (a
+# description of its own, an example) has the same type, and its class stays a subclass of the parent's.
+_ANNOTATIONS: Final = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "$comment", "externalDocs", "xml"}
+)
+# The keywords whose values are schemas, lists of schemas, or maps of names to schemas.
+_SUBSCHEMA: Final = frozenset(
+    {"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems"}
+)
+_SUBSCHEMAS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+
+
+def _own_properties(schema: dict[str, Any]) -> dict[str, Any]:
+    """The properties a schema declares itself: its own and its inline allOf parts'."""
+    own: dict[str, Any] = dict(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        if isinstance(part, dict) and "$ref" not in part:
+            own.update(part.get("properties") or {})
+    return own
+
+
+def _typed(schema: Any) -> Any:
+    """A schema without its annotations (`_ANNOTATIONS`, extensions), at any depth: what its type depends on."""
+    if not isinstance(schema, dict):
+        return schema
+    kept: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _ANNOTATIONS or (isinstance(key, str) and key.startswith("x-")):
+            continue
+        if key in _SUBSCHEMA:
+            kept[key] = _typed(value)
+        elif key in _SUBSCHEMAS and isinstance(value, list):
+            kept[key] = [_typed(v) for v in value]
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            kept[key] = {name: _typed(v) for name, v in value.items()}
+        else:
+            kept[key] = value
+    return kept
 
 
 def _is_null(schema: Any) -> bool:
@@ -708,14 +861,19 @@ def _binary(schema: dict[str, Any], *, files: bool) -> None:
 
 def _patterns(schema: dict[str, Any]) -> None:
     """`patternProperties` as the engine reads them: it types every value of the map by them, but they say
-    nothing of keys that match no pattern, which `additionalProperties` governs (any value, when absent). Unless
-    that is `false`, a value is one of the patterns' or the additional one: any value, or a union of them."""
+    nothing of keys that match no pattern, which `additionalProperties` governs (any value, when absent). A value
+    is one of the patterns' or the additional one: any value, or a union of them. When that is `false`, a value is
+    one of the patterns': the engine types one pattern's map right, but makes a union of maps of several
+    (`dict[str, A] | dict[str, B]`), which refuses a map that holds both."""
     patterns = schema.get("patternProperties")
     extra = schema.get("additionalProperties", True)
-    if not isinstance(patterns, dict) or not patterns or extra is False:
+    if not isinstance(patterns, dict) or not patterns or (extra is False and len(patterns) == 1):
         return
     del schema["patternProperties"]
-    members = [*patterns.values(), extra] if isinstance(extra, dict) and extra else []
+    if extra is False:
+        members = list(patterns.values())
+    else:
+        members = [*patterns.values(), extra] if isinstance(extra, dict) and extra else []
     if members and all(isinstance(member, dict) and member for member in members):
         schema["additionalProperties"] = {"anyOf": members}
     else:

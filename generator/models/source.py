@@ -9,7 +9,7 @@ import itertools
 import re
 import token
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -75,7 +75,7 @@ def finish(
         carried = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == carrier), None)
         nodes = [node for node in tree.body if node is not carried]
         lines, strings = text.split("\n"), []
-    scanned = _scan(nodes)
+    scanned = _scan(nodes, file)
     tags: list[_Edit] = []
     for tag in _enum_tags(nodes, scanned):
         expr = tag.expr
@@ -239,10 +239,10 @@ def _column(line: str, offset: int) -> int:
 
 def scan(source: str, *, file: str) -> Scanned:
     """What a models module defines, read from its syntax tree."""
-    return _scan(_parse(source, file).body)
+    return _scan(_parse(source, file).body, file)
 
 
-def _scan(nodes: list[ast.stmt]) -> Scanned:
+def _scan(nodes: list[ast.stmt], file: str) -> Scanned:
     bases: dict[str, tuple[str, ...]] = {}
     enums: dict[str, dict[Any, str]] = {}
     fields: dict[str, tuple[Field, ...]] = {}
@@ -258,14 +258,14 @@ def _scan(nodes: list[ast.stmt]) -> Scanned:
         elif isinstance(node, ast.ClassDef):
             names = [b.id for b in node.bases if isinstance(b, ast.Name)]
             if any(n.endswith("Enum") for n in names):
-                enums[node.name] = _members(node)
+                enums[node.name] = _members(node, file)
             else:
                 bases[node.name] = tuple(n for n in names if n != "_Model")
                 fields[node.name] = _fields(node)
     return Scanned(bases, enums, fields, frozenset(aliases), imports)
 
 
-def _members(node: ast.ClassDef) -> dict[Any, str]:
+def _members(node: ast.ClassDef, file: str) -> dict[Any, str]:
     members: dict[Any, str] = {}
     for stmt in node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -273,6 +273,11 @@ def _members(node: ast.ClassDef) -> dict[Any, str]:
                 value = ast.literal_eval(stmt.value)
             except ValueError:
                 continue
+            if not isinstance(value, Hashable):
+                # An object or array value, from a schema `hoist` did not reach (one inside a component's `$defs`):
+                # the runtime finds members by value, and no such value can be looked up. Said where, not a crash.
+                message = f"enum {node.name} has an object or array value, which an enum member cannot be"
+                raise fail(file, None, _SCHEMAS, message)
             members.setdefault(value, stmt.targets[0].id)
     return members
 
