@@ -22,6 +22,7 @@ from typing import Any, Final
 from .. import names
 from ..errors import fail
 from ..spec import openapi, pointer
+from . import keywords
 
 SCHEMAS: Final = "#/components/schemas"
 # Component keys the engine takes as they are; others (dots make it split modules, non-ASCII reaches class
@@ -84,6 +85,8 @@ class _Hoister:
         self._optional_tags()
         self._flatten_conflicts()
         self._keep_what_the_engine_reads()
+        # Last: no keyword of the engine's own, and no reference it would resolve itself, reaches it.
+        self.doc = self.result.document = keywords.engine_document(self.doc)
         return self.result
 
     def _inline_nulls(self) -> None:
