@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import keyword
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,10 @@ def package_problem(package: str) -> str | None:
         return f"{package!r} is a Python keyword"
     if package in sys.stdlib_module_names or package in _THIRD_PARTY:
         return f"{package!r} would shadow the module of that name, which the generated package imports"
+    if len(package) > 4 and package.startswith("__") and package.endswith("__"):
+        # Python and its tools give these names a meaning: `__main__` is the running script and never a package,
+        # `__pycache__` a folder of bytecode that `check` and packaging skip as a whole.
+        return f"{package!r} is a name Python reserves (a dunder name): choose another package name"
     return None
 
 
@@ -163,21 +168,37 @@ def _target(pyproject: Path, root: Path, name: str, raw: Any) -> Target:
         out=root / str(raw.get("out", "generated")),
         package=package,
         client_name=str(raw.get("client") or ""),
-        resources=_identifiers(table.get("resources"), lambda m: bad(m, ".names.resources")),
-        operations=_identifiers(table.get("operations"), lambda m: bad(m, ".names.operations")),
-        models=_identifiers(table.get("models"), lambda m: bad(m, ".names.models")),
+        resources=_identifiers(table.get("resources"), "an attribute", lambda m, at: bad(m, ".names.resources" + at)),
+        operations=_identifiers(table.get("operations"), "a method", lambda m, at: bad(m, ".names.operations" + at)),
+        models=_identifiers(table.get("models"), "a class", lambda m, at: bad(m, ".names.models" + at)),
         pagination=pagination,
         templates=root / templates if templates else None,
     )
 
 
-def _identifiers(value: Any, bad: Any) -> dict[str, str]:
+def _identifiers(value: Any, kind: str, bad: Callable[[str, str], GeneratorError]) -> dict[str, str]:
+    """The overrides of one `names` table; each value a name `kind` (a method, an attribute, a class) can take
+    in the generated code, or the run stops at its key."""
     value = value or {}
-    if not isinstance(value, dict) or not all(
-        isinstance(v, str) and v.isidentifier() and not keyword.iskeyword(v) for v in value.values()
-    ):
-        raise bad("name overrides must map spec names to Python identifiers")
+    if not isinstance(value, dict):
+        raise bad("name overrides must map spec names to Python identifiers", "")
+    for key, name in value.items():
+        at = "." + _toml_key(str(key))
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise bad(f"{name!r} is not a Python identifier: name overrides map spec names to identifiers", at)
+        if name.startswith("__"):
+            # Generated names are kept off the names a class or module uses (`close` → `close_`), but an override
+            # is written as given: a dunder would replace what Python itself calls (`__init__`, `__class__`,
+            # a module's `__getattr__`), and any other leading `__` is mangled to `_Class__name` inside a class.
+            raise bad(f"{name!r} cannot name {kind}: a name starting with '__' is special to Python", at)
     return {str(k): v for k, v in value.items()}
+
+
+def _toml_key(key: str) -> str:
+    """A key as TOML spells it in a dotted path: bare when it can be, quoted otherwise (`"GET /pets"`)."""
+    if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+        return key
+    return json.dumps(key)
 
 
 def _plain(value: Any) -> Any:

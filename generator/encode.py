@@ -7,6 +7,7 @@ import io
 import math
 import re
 import tokenize
+import unicodedata
 from typing import Any
 
 # Characters that a reader's editor may hide or reorder (bidi controls) or that change how the line is
@@ -90,3 +91,28 @@ def comment(text: str) -> str:
 def markdown(text: str) -> str:
     """Text for the generated README: prose stays prose, with hidden characters made visible."""
     return _HIDDEN.sub(_escape_hidden, text.replace("\r\n", "\n").strip())
+
+
+def json_text(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with every hidden character written as a `\\u`
+    escape: the same JSON value, but nothing in a string can disguise or reorder what a reader sees. Outside
+    its strings JSON text is ASCII, so only characters inside strings are touched."""
+    return _MAYBE_HIDDEN.sub(_json_escape, text)
+
+
+# The candidates: DEL and any character outside ASCII (json.dumps escapes the C0 controls itself, and the line
+# breaks and spaces left are its own layout); `_json_escape` keeps the printable ones.
+_MAYBE_HIDDEN = re.compile(r"[\x7f-\U0010ffff]")
+# Controls, format characters (bidi, zero-width, soft hyphen, tags), separators, surrogates, private use.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if not _HIDDEN.match(char) and unicodedata.category(char) not in _INVISIBLE:
+        return char
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells a character outside the BMP as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"

@@ -81,9 +81,12 @@ def test_a_templates_folder_overrides_package_and_model_templates(tmp_path: Path
     (tmp_path / "mine" / "package").mkdir(parents=True)
     model = (builtin / "models" / "dataclass.jinja2").read_text()
     marker = "    # overridden model template\n"
-    head, sep, tail = model.partition('"_Model" }}):\n')
-    assert sep, "the built-in dataclass template no longer ends its class line this way"
-    (tmp_path / "mine" / "models" / "dataclass.jinja2").write_text(head + sep + marker + tail)
+    # The marker goes in as the first line of the class body, right after the template's class line.
+    head, sep, tail = model.partition("\nclass {{ class_name }}(")
+    assert sep, "the built-in dataclass template no longer starts its class line this way"
+    line, newline, body = tail.partition("\n")
+    assert line.endswith("):"), "the built-in dataclass template's class line no longer ends with '):'"
+    (tmp_path / "mine" / "models" / "dataclass.jinja2").write_text(head + sep + line + newline + marker + body)
     readme = (builtin / "package" / "README.md.jinja2").read_text()
     (tmp_path / "mine" / "package" / "README.md.jinja2").write_text("Our own words.\n\n" + readme)
 
@@ -229,3 +232,70 @@ def test_a_non_ascii_package_name_is_refused_saying_why(tmp_path: Path, capsys: 
     message = "'pkgé' is not a valid package name: use ASCII letters, digits and underscores only"
     assert capsys.readouterr().err == f"<command line>: #: --package: {message}\n"
     assert package_problem("stripe_v3") is None and package_problem("oauth2_client") is None
+
+
+# --- names Python gives a meaning -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "name", "kind"),
+    [
+        ("operations", "getPet", "__init__", "a method"),
+        ("operations", '"GET /pets"', "__call__", "a method"),
+        ("resources", "pets", "__class__", "an attribute"),
+        ("resources", "pets", "__private", "an attribute"),
+        ("models", "Pet", "__builtins__", "a class"),
+    ],
+)
+def test_a_name_override_python_gives_a_meaning_is_refused_at_its_key(
+    table: str, key: str, name: str, kind: str, tmp_path: Path
+) -> None:
+    """An override is written as given: `__init__` as a method broke the client's construction, and a name with
+    a leading `__` is mangled inside its class."""
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.generator.targets.t]\nspec = "s.yaml"\n[tool.generator.targets.t.names.{table}]\n{key} = "{name}"\n'
+    )
+    with pytest.raises(GeneratorError) as caught:
+        load_targets(tmp_path)
+    assert caught.value.exit_code == 2
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.pointer == f"tool.generator.targets.t.names.{table}.{key}"
+    assert diagnostic.message == f"{name!r} cannot name {kind}: a name starting with '__' is special to Python"
+
+
+def test_a_name_override_that_is_not_an_identifier_is_refused_at_its_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.generator.targets.t]\nspec = "s.yaml"\n[tool.generator.targets.t.names.operations]\n'
+        'ok = "fine"\nlistPets = "class"\n'
+    )
+    with pytest.raises(GeneratorError) as caught:
+        load_targets(tmp_path)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.pointer == "tool.generator.targets.t.names.operations.listPets"
+    assert "'class' is not a Python identifier" in diagnostic.message
+
+
+def test_private_and_trailing_underscore_overrides_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.generator.targets.t]\nspec = "s.yaml"\n[tool.generator.targets.t.names.operations]\n'
+        'a = "_internal"\nb = "list_"\nc = "x__y"\n'
+    )
+    (target,) = load_targets(tmp_path)
+    assert target.operations == {"a": "_internal", "b": "list_", "c": "x__y"}
+
+
+@pytest.mark.parametrize("package", ["__main__", "__pycache__", "__init__", "__future_client__"])
+def test_a_dunder_package_name_is_a_usage_error(
+    package: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`__main__` can never be imported as a package, and `check` skips a `__pycache__` folder whole."""
+    from generator.cli import main
+
+    argv = ["generate", "--spec", str(REPO / "spec" / "thymia.openapi.yaml"), "--out", str(tmp_path)]
+    assert main([*argv, "--package", package]) == 2
+    err = capsys.readouterr().err
+    assert err == f"<command line>: #: --package: {package!r} is a name Python reserves (a dunder name): " + (
+        "choose another package name\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert package_problem("__x") is None and package_problem("_client_") is None

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..config import Target
+from ..encode import comment, json_text
 from ..errors import Report, fail
 from ..spec import load_spec, openapi
 from ..spec.load import MAX_BYTES, Document
@@ -728,14 +729,16 @@ def _accepts(wide: str, narrow: str) -> bool:
 
 
 def format_text(report: Changes) -> str:
-    lines = [f"diff {report.old} → {report.new}"]
+    # File names, `where` and messages hold spec text (path keys, property names, values): each goes through
+    # the encoder every located message uses, so none can add a line, move the cursor or reorder the text.
+    lines = [f"diff {comment(report.old)} → {comment(report.new)}"]
     for layer, title in (("http", "HTTP contract"), ("python", "Python surface")):
         changes = [c for c in report.changes if c.layer == layer]
         lines.append(f"\n{title}: {len(changes)} change(s)" if changes else f"\n{title}: no changes")
         width = max((len(c.rule) for c in changes), default=0)
         for c in changes:
-            message = f": {c.message}" if c.message else ""
-            lines.append(f"  {c.severity:<12}  {c.rule:<{width}}  {c.where}{message}")
+            message = f": {comment(c.message)}" if c.message else ""
+            lines.append(f"  {c.severity:<12}  {c.rule:<{width}}  {comment(c.where)}{message}")
     counts = f"{report.breaking} breaking, {len(report.changes) - report.breaking} non-breaking"
     lines.append(f"\nsuggested version bump for the generated package: {report.bump} ({counts})")
     return "\n".join(lines) + "\n"
@@ -744,4 +747,5 @@ def format_text(report: Changes) -> str:
 def format_json(report: Changes) -> str:
     changes = [{**asdict(c), "severity": c.severity} for c in report.changes]
     data = {"old": report.old, "new": report.new, "changes": changes, "breaking": report.breaking, "bump": report.bump}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # Readable non-ASCII text stays as it is; control and format characters (U+202E...) are escaped.
+    return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

@@ -123,7 +123,8 @@ def _decode(raw: bytes, *, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise fail(name, None, "", f"the spec is not UTF-8 (byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1  # the lines before it are UTF-8 (or it would be earlier)
+        raise fail(name, line, "", f"the spec is not UTF-8 (byte {exc.start}, {raw[exc.start : exc.end]!r})") from None
 
 
 def read_bounded(path: Path, *, name: str, what: str = "the spec") -> bytes:
@@ -162,10 +163,29 @@ def parse_page(text: str, *, file: str, best_guess: bool = False) -> Document:
         blocks[0],
     )
     if language == "json":
-        doc = parse_json("\n".join(body) + "\n", file=file)
+        try:
+            doc = parse_json("\n".join(body) + "\n", file=file)
+        except GeneratorError as exc:
+            raise _on_page_lines(exc, parse_json, body, offset=start, file=file) from None
     else:
         doc = _yaml_or_recovered(body, file=file, offset=start, best_guess=best_guess)
     return replace(doc, line_offset=start)
+
+
+def _on_page_lines(
+    exc: GeneratorError, parse: Callable[..., Document], body: list[str], *, offset: int, file: str
+) -> GeneratorError:
+    """A block's parse error with the page's lines: the block parsed again below `offset` blank lines, so that
+    every line the parser gives (the error's, and one it names in its message: `first defined on line N`) is the
+    page's. Parsing only fails once a run, and this runs only then; a document that parses keeps the block's
+    text as it is, and `line_offset` locates its nodes."""
+    if offset == 0:
+        return exc
+    try:
+        parse("\n" * offset + "\n".join(body) + "\n", file=file)
+    except GeneratorError as located:
+        return located
+    return exc  # not expected: the same text, only lower down
 
 
 def _yaml_or_recovered(body: list[str], *, file: str, offset: int, best_guess: bool) -> Document:
@@ -177,7 +197,7 @@ def _yaml_or_recovered(body: list[str], *, file: str, offset: int, best_guess: b
         # Lost indentation shows as a syntax error, or as keys repeated at the top level; a refused tag or a
         # limit stands as it is.
         if not flattened or not all(d.message.startswith(("invalid YAML", "duplicate key")) for d in exc.diagnostics):
-            raise
+            raise _on_page_lines(exc, parse_yaml, body, offset=offset, file=file) from None
         return _recover(body, file=file, first_line=offset + 1, best_guess=best_guess)
     # Flat lines can still parse, as one mapping whose every key is top level: `info:` is then empty.
     if flattened and not isinstance(doc.data.get("info"), dict):
@@ -279,7 +299,8 @@ def parse_json(text: str, *, file: str) -> Document:
     except json.JSONDecodeError as exc:
         raise fail(file, exc.lineno, "", f"invalid JSON: {exc.msg}") from None
     except RecursionError:
-        raise fail(file, None, "", f"nesting deeper than {MAX_DEPTH} levels") from None
+        line, pointer = _json_too_deep(text, MAX_DEPTH)
+        raise fail(file, line, pointer, f"nesting deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:  # an integer past Python's digit limit, for one
         raise fail(file, None, "", f"unreadable JSON value: {exc}") from None
     too_deep = _deeper_than(data, MAX_DEPTH)
@@ -315,6 +336,35 @@ def _first_deeper_than(data: Any, limit: int) -> str | None:
         elif isinstance(value, list):
             stack.extend((v, join(where, i), depth + 1) for i, v in enumerate(value))
     return None
+
+
+# The JSON tokens that say where a value is: a key (a string before its colon), a string (skipped whole, so its
+# brackets do not count), a bracket, a comma.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(?P<colon>[ \t\n\r]*:)?|[\[\]{},]')
+
+
+def _json_too_deep(text: str, limit: int) -> tuple[int | None, str]:
+    """The line and pointer of the first container nested deeper than `limit`, in a JSON text too deep for the
+    decoder (it stops at Python's recursion limit, and says neither); a scan that keeps only the path it is on."""
+    path: list[Any] = []  # for each open container: the key of the member being read, or the item's index
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()[0]
+        if char in "{[":
+            if len(path) >= limit + 1:
+                return text.count("\n", 0, token.start()) + 1, join("#", *path)
+            path.append("" if char == "{" else 0)
+        elif char in "}]":
+            if path:
+                path.pop()
+        elif char == ",":
+            if path and isinstance(path[-1], int):
+                path[-1] += 1
+        elif token.group("colon") and path:
+            key = token.group()[: -len(token.group("colon"))]
+            with contextlib.suppress(ValueError):  # decoded before the decoder gave up, but a slip costs only text
+                key = json.loads(key)
+            path[-1] = key
+    return None, ""
 
 
 class _DuplicateKey(Exception):

@@ -15,7 +15,7 @@ from typing import Any, Final
 from .. import fingerprint
 from ..background import Background, can_fork
 from ..cache import Cache
-from ..errors import Diagnostic
+from ..errors import Diagnostic, GeneratorError
 from . import compiled, openapi
 from .bundle import is_mapping_reference
 from .load import Document
@@ -31,12 +31,18 @@ def validate(doc: Document, *, store: Cache | None = None) -> list[Diagnostic]:
     Schema Objects found valid by the last run on this spec are not checked against their dialect again
     (`_Checked`)."""
     version = doc.data.get("openapi")
-    if "swagger" in doc.data or not isinstance(version, str):
-        found = f"Swagger {doc.data['swagger']}" if "swagger" in doc.data else "no `openapi` version field"
-        return [_at(doc, "#/swagger" if "swagger" in doc.data else "#", f"{found}: only {SUPPORTED} are supported")]
+    if "swagger" in doc.data:
+        return [_at(doc, "#/swagger", f"Swagger {doc.data['swagger']}: only {SUPPORTED} are supported")]
+    if "openapi" not in doc.data:
+        return [_at(doc, "#", f"no `openapi` version field: only {SUPPORTED} are supported")]
+    if not isinstance(version, str):
+        # `openapi: 3.1` in YAML is a number (and `3.10` would read as 3.1): the field is there, but not text.
+        number = isinstance(version, int | float) and not isinstance(version, bool)
+        shown = f"the number {version}" if number else "null" if version is None else f"a {_kind(version)}"
+        return [_at(doc, "#/openapi", f'the version must be a string such as "3.1.0", not {shown} (quote it)')]
     if not re.fullmatch(r"3\.[01]\.\d+(-.+)?", version):
         return [_at(doc, "#/openapi", f"OpenAPI {version} is not supported: only {SUPPORTED} are")]
-    problems = [*_check_refs(doc), *_check_cycles(doc, version)]
+    problems = [*_check_templates(doc), *_check_refs(doc), *_check_cycles(doc, version)]
     mappings = list(_check_mappings(doc))
     if problems:
         # The validator cannot run past a dangling reference or a cycle (it recurses until Python stops it), so
@@ -45,10 +51,47 @@ def validate(doc: Document, *, store: Cache | None = None) -> list[Diagnostic]:
     return sorted(set(_schema_errors(doc, version, store) + mappings), key=_order)
 
 
+def _kind(value: Any) -> str:
+    """What a value is, in the terms of the document's text."""
+    names = {bool: "boolean", dict: "mapping", list: "list"}
+    return next((name for cls, name in names.items() if isinstance(value, cls)), type(value).__name__)
+
+
 def _at(doc: Document, pointer: str, message: str) -> Diagnostic:
     # A bundled document holds nodes from several files: the diagnostic names the one the node was read from.
     file, line = doc.locate(pointer)
     return Diagnostic(file, line, pointer, message)
+
+
+def _check_templates(doc: Document) -> Iterator[Diagnostic]:
+    """Each path key whose braces do not pair up as `{name}` template expressions. The validator cannot read one
+    (it raises a format-string error with no place), and a client built from it would request a path with the
+    stray brace in it, so this is refused even with --no-validate (`Validation.result`)."""
+    paths = doc.data.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for key in paths:
+        problem = template_problem(key) if isinstance(key, str) and not key.startswith("x-") else None
+        if problem is not None:
+            yield _at(doc, join("#/paths", key), f"path template {problem}: a path parameter is written {{name}}")
+
+
+def template_problem(path: str) -> str | None:
+    """What is wrong with the braces of a path template (`/pets/{petId}`), or None when each `{` is closed by a
+    `}` with a name between them and no brace stands alone."""
+    opened: int | None = None  # the index of the `{` of the expression being read
+    for index, char in enumerate(path):
+        if char == "{":
+            if opened is not None:
+                return "has a '{' inside '{...}'"
+            opened = index
+        elif char == "}":
+            if opened is None:
+                return "has a '}' with no '{' before it"
+            if index == opened + 1:
+                return "has an empty '{}'"
+            opened = None
+    return None if opened is None else "has an unclosed '{'"
 
 
 def _check_refs(doc: Document) -> Iterator[Diagnostic]:
@@ -551,8 +594,9 @@ class _Defaults:
 
 class _Named:
     """Where the validator's checks of the spec as OpenAPI found a problem: they report it with no path, in a
-    message that names the place (`... for 'get' operation in '/pets/{id}' ...`). Each place is handed out once,
-    so that a message repeated for two places names both."""
+    message that names the place (`... for 'get' operation in '/pets/{id}' ...`). Each place is handed out once
+    per message, so that a message repeated for two places names both, and two messages about one place (two
+    path parameters of an operation, say) are both at it."""
 
     _PATH_PARAMETER: Final = re.compile(
         r"Path parameter '(?P<name>.*)' for '(?P<method>[^']*)' operation in '(?P<url>.*)' was not resolved\Z",
@@ -566,12 +610,12 @@ class _Named:
 
     def __init__(self, data: Any) -> None:
         self.data = data
-        self.used: set[str] = set()
+        self.used: set[tuple[str, str]] = set()  # (message, pointer)
 
     def take(self, message: str) -> str | None:
         for pointer in self._places(message):
-            if pointer not in self.used:
-                self.used.add(pointer)
+            if (message, pointer) not in self.used:
+                self.used.add((message, pointer))
                 return pointer
         return None
 
@@ -695,6 +739,7 @@ class Validation:
     (background.py)."""
 
     def __init__(self, doc: Document, *, enabled: bool = True) -> None:
+        self._doc = doc
         self._job = Background(
             partial(_validate_into, doc, enabled),
             partial(_rows, doc, enabled),
@@ -702,7 +747,12 @@ class Validation:
         )
 
     def result(self) -> list[Diagnostic]:
-        return [Diagnostic(*row) for row in self._job.result()]
+        """The problems found; raises them when one is a path the client could not request as written (a broken
+        template), which lenient mode (`--no-validate`) must not turn into a warning."""
+        problems = [Diagnostic(*row) for row in self._job.result()]
+        if any(True for _ in _check_templates(self._doc)):
+            raise GeneratorError(problems)
+        return problems
 
 
 def _rows(doc: Document, enabled: bool) -> list[list[Any]]:
