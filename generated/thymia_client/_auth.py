@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
+from urllib.parse import quote, quote_plus
 
 from .errors import InvalidCredentialError, MissingCredentialError
 
@@ -109,6 +110,7 @@ class Credentials:
             if isinstance(scheme, Basic) and scheme.username_keyword in self._values:
                 self._hidden.append(_Secret(self._basic_token(scheme)))
         self._hidden.sort(key=lambda secret: len(secret.value), reverse=True)
+        self._spellings = _Spellings([secret.value for secret in self._hidden])
 
     def __repr__(self) -> str:
         return f"Credentials({sorted(self._values)})"
@@ -131,10 +133,9 @@ class Credentials:
         raise MissingCredentialError(f"{operation} needs a credential: {options}")
 
     def redact(self, text: str) -> str:
-        """The text with every credential (and any Basic encoding of one) replaced by `***`."""
-        for secret in self._hidden:
-            text = text.replace(secret.value, "***")
-        return text
+        """The text with every credential (and any Basic encoding of one) replaced by `***`, in each spelling a
+        request gives it (a server may echo the URL it was sent: `a%2Fb` for `a/b`)."""
+        return self._spellings.hide(text)
 
     def _basic_token(self, scheme: Basic) -> str:
         password = self._values.get(scheme.password_keyword)
@@ -204,3 +205,33 @@ def _check(scheme: Scheme, keyword: str, value: str, source: str) -> None:
         raise InvalidCredentialError(
             f"{source} has characters a cookie cannot carry (spaces, quotes, ',', ';', '\\')"
         )
+
+
+class _Spellings:
+    """Every secret as written and as a URL's query or path encodes it, found by one pattern, longest first. An
+    end that is a letter or digit must not touch another one: a one-letter user name is that letter alone, not
+    every `e` of a message. Its repr shows none of them."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        spelled = {
+            spelling
+            for secret in secrets
+            for spelling in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret))
+            if spelling
+        }
+        alternatives = []
+        for spelling in sorted(spelled, key=lambda s: (-len(s), s)):
+            before = r"(?<![0-9A-Za-z])" if _alnum(spelling[0]) else ""
+            after = r"(?![0-9A-Za-z])" if _alnum(spelling[-1]) else ""
+            alternatives.append(before + re.escape(spelling) + after)
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+
+    def hide(self, text: str) -> str:
+        return text if self._pattern is None else self._pattern.sub("***", text)
+
+    def __repr__(self) -> str:
+        return "<secret spellings>"
+
+
+def _alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()

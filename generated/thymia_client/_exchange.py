@@ -132,7 +132,11 @@ class Core:
             for key, (kind, _) in ep.responses.items()
             if key.startswith(("2", "DEFAULT"))
         )
-        accept = "text/event-stream" if sse else "application/json" if json_success else None
+        accept = (
+            "text/event-stream"
+            if sse
+            else ep.accept or ("application/json" if json_success else None)
+        )
         prepared = prepare(
             ep,
             args,
@@ -149,7 +153,9 @@ class Core:
                     f"{ep.name}: the next page's link leaves {self.base_url}; it was not followed"
                 )
             prepared.url = url
-            prepared.query = extra_query_pairs(options.get("extra_query") or {})
+            # A link carries the first request's query on (servers echo it): a key it has is not added.
+            extra = extra_query_pairs(options.get("extra_query") or {})
+            prepared.query = [(k, v) for k, v in extra if k not in url.params]
         return prepared
 
     def _exchange(
@@ -195,6 +201,9 @@ class Core:
                     b"",
                     f"the body exceeds max_response_bytes={settings.limit} and was not read",
                 )
+            except httpx.TransportError as exc:
+                # The status is known: it is still the answer's error, with what could not be read.
+                body, problem = b"", f"the body could not be read ({type(exc).__name__})"
             raise self._status_error(ep, call, response, body, problem)
 
     def _follow(
@@ -262,16 +271,13 @@ class Core:
             present = {k for k, _ in added} | set(url.params.keys())
             added = [(k, v) for k, v in http.params.multi_items() if k not in present] + added
             added += [(k, v) for k, v in call.sent.query if k not in present]
-            cookies = call.cookies + call.sent.cookies
-            if cookies:
-                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies)
             headers.update(call.extra_headers)
         # The URL's own query (a next link's, a redirect's) is kept byte for byte, since it may be signed; and
         # httpx.Request(params=...) would replace it rather than add to it.
         if added:
             extra = urlencode(added, quote_via=quote).encode("ascii")
             url = url.copy_with(query=url.query + b"&" + extra if url.query else extra)
-        return httpx.Request(
+        request = httpx.Request(
             method,
             url,
             headers=headers,
@@ -279,6 +285,18 @@ class Core:
             extensions={"timeout": self._timeouts(call, settings, deadline)},
             **(body or {}),
         )
+        cookies = call.cookies + call.sent.cookies
+        if same_origin and cookies and "cookie" not in {k.lower() for k in call.extra_headers}:
+            # Beside the jar's cookies, not instead of them (httpx leaves the jar out of a request that has a
+            # Cookie header already); one of the call's own replaces the jar's of the same name.
+            own = {name for name, _ in cookies}
+            jar = [
+                part
+                for part in request.headers.get("Cookie", "").split("; ")
+                if part and part.split("=", 1)[0] not in own
+            ]
+            request.headers["Cookie"] = "; ".join(jar + [f"{k}={v}" for k, v in cookies])
+        return request
 
     def _http_client(self) -> httpx.Client | httpx.AsyncClient:
         raise NotImplementedError

@@ -19,8 +19,9 @@ The wire contract the generated package relies on:
 - A union of models with a Literal (or enum) field under one wire key, with disjoint values, is decoded by that
   discriminator; a value without that key, where some member may leave it out (a const with a default), takes
   the best fit instead. Any other union takes the best fit: among the members that decode, the one leaving the
-  fewest keys unexplained (and fewest numbers converted), then the first declared. A value no member fits
-  raises DecodeError, never the wrong class.
+  fewest keys unexplained (and fewest numbers converted), then the first declared; a key left unexplained by a
+  model whose schema allows no other keys (`closed=True`) counts against it more than any loose fit. A value no
+  member fits raises DecodeError, never the wrong class.
 """
 
 from __future__ import annotations
@@ -300,6 +301,11 @@ _LEFT_OUT: Final = "(left out)"
 _EXTRA: Final = "model_extra"
 # Classes whose own body defines __init__, which @dataclass keeps: from_dict must call it (see _plain_init).
 _OWN_INIT: weakref.WeakSet[type] = weakref.WeakSet()
+# Classes whose schema allows no keys but its own (`additionalProperties: false`, `class X(Model, closed=True)`).
+# A key such a model does not declare is kept all the same, but in a union it is a violation of that member, not
+# a loose fit: any member that fits better wins, however loosely.
+_CLOSED: weakref.WeakSet[type] = weakref.WeakSet()
+_VIOLATION: Final = 1 << 20
 
 
 class Model:
@@ -309,11 +315,15 @@ class Model:
     nullable; `NULL` always sends null. Keys the model does not declare are kept in `model_extra`.
     """
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, closed: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # This runs before @dataclass sees the class, so an __init__ here is the class's own.
         if "__init__" in cls.__dict__:
             _OWN_INIT.add(cls)
+        if (
+            closed
+        ):  # the class's own schema, not inherited: a subclass declares keys its base does not
+            _CLOSED.add(cls)
 
     @functools.cached_property
     def model_extra(self) -> dict[str, Any]:
@@ -463,7 +473,7 @@ def _decode_model(cls: type[_M], data: Any) -> _M:
     extra = None
     if len(data) > len(fields) - absent:
         extra = {key: value for key, value in data.items() if key not in wires}
-        state.loose += len(extra)
+        state.loose += len(extra) * (_VIOLATION if cls in _CLOSED else 1)
     if direct:
         # What the dataclass __init__ would do with these arguments (see _plain_init), without the call.
         if extra:

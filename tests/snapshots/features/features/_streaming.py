@@ -2,11 +2,12 @@
 # Do not edit: regenerate with `python -m generator generate`.
 """Server-sent events: `Stream[T]` and `AsyncStream[T]` over a response, decoding each event's data as `T`.
 
-Parsing follows the WHATWG event-stream rules: lines end at LF, CRLF or CR; `:` starts a comment; `data:` lines of
-one event are joined with LF; an event without data is not dispatched; `id:` persists to later events. The stream
-ends at the end of the body or at a `[DONE]` event, and closing it (or leaving the loop early, or its `with`
-block) releases the connection. While it is read, the body counts against `max_response_bytes`, and each event
-must arrive within the call's timeout.
+Parsing follows the WHATWG event-stream rules: lines end at LF, CRLF or CR (nothing else); `:` starts a comment;
+`data:` lines of one event are joined with LF; an event without data is not dispatched; `id:` and `retry:` (ASCII
+digits only, else ignored) persist to later events. The stream ends at the end of the body, where an event not yet
+ended by a blank line is discarded as incomplete, or at a `[DONE]` event; closing it (or leaving the loop early, or
+its `with` block) releases the connection. While it is read, the body counts against `max_response_bytes`, and
+each event must arrive within the call's timeout.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ class SseDecoder:
             self._event = value
         elif name == "id" and "\0" not in value:
             self._id = value
-        elif name == "retry" and value.isdigit():
+        elif name == "retry" and value.isascii() and value.isdigit():
+            # ASCII digits only (WHATWG): isdigit alone admits "²", which int() refuses, and "١", which it reads.
             self._retry = int(value)
         return None
 
@@ -120,12 +122,15 @@ class _Reader:
         text = self.text.decode(chunk, final=final)
         if self.first and text:
             text, self.first = text.removeprefix("\ufeff"), False
-        lines = self.lines.feed(text) + ([*self.lines.finish(), ""] if final else [])
+        # At the end of the body, a last line without a line end and an event without its closing blank line are
+        # both incomplete, and never dispatched (WHATWG): the splitter's rest and the decoder's pending event stay.
+        lines = self.lines.feed(text)
         events = [event for event in map(self.decoder.line, lines) if event is not None]
         if events:
             self.waiting_since = self.clock()
         elif (
-            self.event_timeout is not None
+            not final  # a body that has ended is not late
+            and self.event_timeout is not None
             and self.clock() - self.waiting_since > self.event_timeout
         ):
             raise ApiTimeoutError(

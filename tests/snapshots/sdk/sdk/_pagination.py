@@ -5,20 +5,23 @@
 A pager reads the decoded page body and the request's arguments, and says how to ask for the next page: the same
 arguments with the cursor, offset or page number changed, or a next link. Paths such as ("links", "next") walk
 the decoded body (attributes of models, keys of mappings). Walking stops, so that a misread can never loop, when
-a page is empty, when the shape says so (no cursor, `has_more` false, a short page, the total reached), or when
-the next cursor or link is one already used.
+a page is empty, when the shape says so (no cursor, `has_more` false, the total reached, or a short page when no
+total is given), or when the next cursor or link is one already used; a page holding the very items of the page
+before it (a server ignoring the offset or page number) raises `PaginationError` rather than loop.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar
+from typing import Any, Generic, NamedTuple, TypeAlias, TypeGuard, TypeVar
 
 import httpx
 
 from ._serde import encode
+from .errors import PaginationError
 
 __all__ = [
     "AsyncPage",
@@ -60,7 +63,12 @@ class CursorPager:
         return None if value is None else _key("cursor", value)
 
     def next_request(
-        self, body: Any, items: list[Any], args: Mapping[str, object], response: httpx.Response
+        self,
+        body: Any,
+        items: list[Any],
+        args: Mapping[str, object],
+        response: httpx.Response,
+        page_size: int = 0,
     ) -> NextRequest | None:
         if self.has_more and _get(body, self.has_more) is False:
             return None
@@ -74,7 +82,9 @@ class CursorPager:
 
 @dataclass(frozen=True)
 class OffsetPager:
-    """`offset` advances by the items received; ends on a short page (when `limit` was given) or at `total`."""
+    """`offset` advances by the items received; ends at `total`, or, when the body gives none, on a short page
+    (when `limit` was given). A server may cap the page size below `limit`: a short page says nothing then.
+    """
 
     items: Path
     offset: str
@@ -85,22 +95,29 @@ class OffsetPager:
         return None
 
     def next_request(
-        self, body: Any, items: list[Any], args: Mapping[str, object], response: httpx.Response
+        self,
+        body: Any,
+        items: list[Any],
+        args: Mapping[str, object],
+        response: httpx.Response,
+        page_size: int = 0,
     ) -> NextRequest | None:
-        limit = args.get(self.limit)
-        if isinstance(limit, int) and len(items) < limit:
-            return None
         start = args.get(self.offset)
         following = (start if isinstance(start, int) else 0) + len(items)
         total = _get(body, self.total) if self.total else None
-        if isinstance(total, int) and following >= total:
+        if _is_count(total):
+            if following >= total:
+                return None
+        elif _short(items, args.get(self.limit)):
             return None
         return NextRequest({**args, self.offset: following}, None, _key("offset", following))
 
 
 @dataclass(frozen=True)
 class PageNumberPager:
-    """`page` counts up from `first`; ends on a short page (when `size` was given), at `total_pages` or `total`."""
+    """`page` counts up from `first`; ends at `total_pages`, else at `total` items, else on a short page (when
+    `size` was given). Totals decide when the body gives them, since a server may cap the page size below `size`.
+    """
 
     items: Path
     page: str
@@ -113,22 +130,27 @@ class PageNumberPager:
         return None
 
     def next_request(
-        self, body: Any, items: list[Any], args: Mapping[str, object], response: httpx.Response
+        self,
+        body: Any,
+        items: list[Any],
+        args: Mapping[str, object],
+        response: httpx.Response,
+        page_size: int = 0,
     ) -> NextRequest | None:
-        size = args.get(self.size) if self.size else None
-        if isinstance(size, int) and len(items) < size:
-            return None
+        """`page_size` is the largest page of the walk so far: from its second page on, the server's own size."""
         given = args.get(self.page)
         page = given if isinstance(given, int) else self.first
         pages = _get(body, self.total_pages) if self.total_pages else None
-        if isinstance(pages, int) and page - self.first + 1 >= pages:
-            return None
         total = _get(body, self.total) if self.total else None
-        if (
-            isinstance(total, int)
-            and isinstance(size, int)
-            and (page - self.first + 1) * size >= total
-        ):
+        if _is_count(pages):
+            if page - self.first + 1 >= pages:
+                return None
+        elif _is_count(total):
+            # The items up to this page's end, the pages before it full. A walk begun past the first page takes
+            # its own first page as full: if that is a short last page, one more (empty) page is asked for.
+            if (page - self.first) * max(page_size, len(items)) + len(items) >= total:
+                return None
+        elif _short(items, args.get(self.size) if self.size else None):
             return None
         return NextRequest({**args, self.page: page + 1}, None, _key("page", page + 1))
 
@@ -152,7 +174,12 @@ class NextLinkPager:
         return link if isinstance(link, str) and link else None
 
     def next_request(
-        self, body: Any, items: list[Any], args: Mapping[str, object], response: httpx.Response
+        self,
+        body: Any,
+        items: list[Any],
+        args: Mapping[str, object],
+        response: httpx.Response,
+        page_size: int = 0,
     ) -> NextRequest | None:
         link = self.next_link(body, response)
         if link is None:
@@ -170,6 +197,14 @@ def _get(value: Any, path: Path) -> Any:
             return None
         value = value.get(step) if isinstance(value, Mapping) else getattr(value, step, None)
     return value
+
+
+def _is_count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _short(items: list[Any], size: object) -> bool:
+    return _is_count(size) and len(items) < size
 
 
 def _key(kind: str, value: object) -> str:
@@ -198,9 +233,44 @@ class _PageBase(Generic[E, B]):
         self.items: list[E] = list(found) if found is not None else []
         if isinstance(pager, NextLinkPager):  # a next link back to this very page is a repeat too
             seen = seen | {_key("url", str(response.url))}
-        step = pager.next_request(body, self.items, args, response) if self.items else None
-        self._next = step if step is not None and step.key not in seen else None
-        self._seen = seen | {step.key} if step is not None else seen
+        self._pager, self._args, self._known = pager, args, seen
+        self._page_size = len(self.items)  # the largest page of the walk up to this one
+        self._fingerprint: str | None = None
+        self._decide()
+
+    def _decide(self) -> None:
+        pager, body, items = self._pager, self.body, self.items
+        step = (
+            pager.next_request(body, items, self._args, self.response, self._page_size)
+            if items
+            else None
+        )
+        self._next = step if step is not None and step.key not in self._known else None
+        self._seen = self._known | {step.key} if step is not None else self._known
+
+    def _items_fingerprint(self) -> str:
+        if self._fingerprint is None:
+            try:
+                text = json.dumps(encode(self.items), sort_keys=True, default=repr)
+            except (TypeError, ValueError):
+                text = repr(self.items)
+            self._fingerprint = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        return self._fingerprint
+
+    def _follows(self, previous: _PageBase[E, B]) -> None:
+        """Called on a page just fetched with the page it follows: refuses a repeat, and learns the page size."""
+        if self.items and self._items_fingerprint() == previous._items_fingerprint():
+            # Offsets and page numbers never repeat, so a server that ignores them would be asked forever.
+            pager = self._pager
+            name = getattr(pager, "offset", None) or getattr(pager, "page", None)
+            name = name or getattr(pager, "param", None)
+            hint = f" (does it ignore `{name}`?)" if isinstance(name, str) else ""
+            raise PaginationError(
+                f"{self.response.request.method} {self.response.url.path}: the server answered the next page "
+                f"with the items of the page before{hint}; stopped rather than repeat them"
+            )
+        self._page_size = max(previous._page_size, len(self.items))
+        self._decide()
 
     def has_next_page(self) -> bool:
         return self._next is not None
@@ -237,7 +307,9 @@ class SyncPage(_PageBase[E, B]):
         if self._next is None:
             raise RuntimeError("this is the last page: check has_next_page() first")
         if self._following is None:
-            self._following = self._fetch(self._next, self._seen)
+            following = self._fetch(self._next, self._seen)
+            following._follows(self)
+            self._following = following
         return self._following
 
     def iter_pages(self) -> Iterator[SyncPage[E, B]]:
@@ -275,7 +347,9 @@ class AsyncPage(_PageBase[E, B]):
         if self._next is None:
             raise RuntimeError("this is the last page: check has_next_page() first")
         if self._following is None:
-            self._following = await self._fetch(self._next, self._seen)
+            following = await self._fetch(self._next, self._seen)
+            following._follows(self)
+            self._following = following
         return self._following
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[E, B]]:

@@ -76,7 +76,11 @@ SCHEMES = (
     O_AUTH,
 )
 HEALTH: Endpoint[str, None] = Endpoint(
-    name="health", method="GET", path=("/health",), responses={"200": ("text", None)}
+    name="health",
+    method="GET",
+    path=("/health",),
+    responses={"200": ("text", None)},
+    accept="text/plain",
 )
 ITEMS_LIST_ITEMS: Endpoint[_models.ListItemsResponse, _models.Item] = Endpoint(
     name="items.list_items",
@@ -213,6 +217,7 @@ FILES_DOWNLOAD_FILE: Endpoint[bytes, None] = Endpoint(
     params=(Param("file_id", "file_id", "path"),),
     responses={"200": ("bytes", None)},
     security=((BASIC_AUTH,),),
+    accept="application/octet-stream",
 )
 FILES_PUT_FILE_CONTENT: Endpoint[_models.FileObject, None] = Endpoint(
     name="files.put_file_content",

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -110,6 +111,7 @@ class Endpoint(Generic[R, E]):
     pager: Pager | None = None
     sse: Sse | None = None
     idempotent: bool | None = None
+    accept: str | None = None  # the media types its successes are declared in, when not plain JSON
 
     def __post_init__(self) -> None:
         # Descriptors live at module level and are shared by every call: nothing may change them afterwards.
@@ -138,7 +140,7 @@ class Prepared:
     sent: Sent
     idempotent: bool
     content: bytes | None = None
-    fields: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[tuple[str, Part]] = field(default_factory=list)
     files: list[tuple[str, Upload]] | None = None
     raw: Upload | None = None
 
@@ -151,12 +153,25 @@ class Prepared:
     def body(self, stack: ExitStack, *, is_async: bool) -> dict[str, Any]:
         """The body arguments for `httpx.Request`, files opened anew for this attempt and closed by `stack`."""
         if self.files is not None:
-            files = [(name, (u.filename, u.open(stack), u.content_type)) for name, u in self.files]
-            return {"data": _grouped(self.fields), "files": files}
+            # Every part goes as a "file" to httpx: its `data` parts can carry no Content-Type, and with no file
+            # at all httpx sends `data` urlencoded. A part without a filename is a plain field all the same
+            # (RFC 7578). The fields come first, as httpx and browsers send them (some servers need a file last).
+            parts: list[tuple[str, tuple[str | None, bytes | IO[bytes], str | None]]]
+            parts = [(name, (None, p.text.encode(), p.content_type)) for name, p in self.fields]
+            parts += [(name, (u.filename, u.open(stack), u.content_type)) for name, u in self.files]
+            return {"files": parts}
         if self.raw is not None:
             content = self.raw.open(stack)
             return {"content": aiter_chunks(content) if is_async else iter_chunks(content)}
         return {"content": self.content}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A multipart part that is not a file: its text, and its media type when one is to be sent."""
+
+    text: str
+    content_type: str | None = None
 
 
 def prepare(
@@ -185,10 +200,14 @@ def prepare(
             continue
         if param.location == "query":
             query += _query_pairs(param, value)
-        elif param.location == "header":
-            headers[param.wire] = _header_text(param, value)
+            continue
+        text = _header_text(param, value)
+        if text is None:
+            continue
+        if param.location == "header":
+            headers[param.wire] = text
         else:
-            cookies.append((param.wire, _header_text(param, value)))
+            cookies.append((param.wire, text))
     if extra_query:
         replaced = set(extra_query)
         query = [(k, v) for k, v in query if k not in replaced] + extra_query_pairs(extra_query)
@@ -255,20 +274,23 @@ def _fill_body(
         return
     if body.kind == "multipart":
         prepared.files = []
-        for key, item in _fields_of(value, endpoint.name).items():
-            for one in item if isinstance(item, list) else [item]:
-                if one is None:
-                    continue
+        declared = body.encoding
+        for key, item in _fields_of(value if value is not None else {}, endpoint.name).items():
+            for one in _listed(item) if item is not None else ():
                 if is_file(one):
-                    prepared.files.append(
-                        (key, upload(one, field=key, declared=body.encoding.get(key)))
-                    )
+                    prepared.files.append((key, upload(one, field=key, declared=declared.get(key))))
                 else:
-                    prepared.fields.append((key, _form_text(one)))
-        for key, item in (extra or {}).items():
+                    prepared.fields.append((key, _part(one, key, declared.get(key))))
+        for key, item in (extra or {}).items():  # added as text fields, never as files
             prepared.fields += [
-                (key, _form_text(one)) for one in (item if isinstance(item, list) else [item])
+                (key, _part(one, key, None)) for one in _listed(item) if item is not None
             ]
+        if not prepared.files and not prepared.fields:
+            # httpx sends nothing for no parts; a form with no fields is still a form (as browsers send it).
+            prepared.files = None
+            boundary = os.urandom(16).hex()
+            prepared.content = f"--{boundary}--\r\n".encode("ascii")
+            prepared.headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         return
     data = encode(value) if value is not None else {}
     if extra:
@@ -281,14 +303,11 @@ def _fill_body(
         if not isinstance(data, dict):
             raise TypeError(f"{endpoint.name}: a form body must be an object")
         pairs = [
-            (k, _form_text(one)) for k, v in data.items() if v is not None for one in _listed(v)
+            (k, _form_text(one, k)) for k, v in data.items() if v is not None for one in _listed(v)
         ]
         prepared.content = urlencode(pairs).encode("ascii")
     else:
-        # allow_nan=False: NaN and Infinity are not JSON, and a server would reject them or read them wrongly.
-        prepared.content = json.dumps(
-            data, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        ).encode()
+        prepared.content = _json(data).encode()
     prepared.headers["Content-Type"] = body.content_type
 
 
@@ -320,50 +339,102 @@ def _styled(param: Param, value: Any) -> str:
     """The value by its style, each piece quoted on its own so that only the style's delimiters stay literal."""
     style, explode = param.style_or_default, param.explode_or_default
     if style == "label":
-        return "." + _joined(value, "." if explode else ",", explode)
+        return "." + _joined(param, value, "." if explode else ",", explode)
     if style == "matrix":
         if isinstance(value, list) and explode:
-            return "".join(f";{_q(param.wire)}={_q(_text(v))}" for v in value)
+            return "".join(f";{_q(param.wire)}={_q(_text(v, param.name))}" for v in value)
         if isinstance(value, dict) and explode:
-            return "".join(f";{_q(str(k))}={_q(_text(v))}" for k, v in value.items())
-        return f";{_q(param.wire)}={_joined(value, ',', False)}"
-    return _joined(value, ",", explode)
+            return "".join(f";{_q(k)}={_q(_text(v, param.name))}" for k, v in _entries(value))
+        return f";{_q(param.wire)}={_joined(param, value, ',', False)}"
+    return _joined(param, value, ",", explode)
 
 
-def _joined(value: Any, joiner: str, explode: bool) -> str:
+def _joined(param: Param, value: Any, joiner: str, explode: bool) -> str:
     if isinstance(value, list):
-        return joiner.join(_q(_text(v)) for v in value)
+        return joiner.join(_q(_text(v, param.name)) for v in value)
     if isinstance(value, dict):
         if explode:
-            return joiner.join(f"{_q(str(k))}={_q(_text(v))}" for k, v in value.items())
-        return ",".join(f"{_q(str(k))},{_q(_text(v))}" for k, v in value.items())
-    return _q(_text(value))
+            return joiner.join(f"{_q(k)}={_q(_text(v, param.name))}" for k, v in _entries(value))
+        return ",".join(f"{_q(k)},{_q(_text(v, param.name))}" for k, v in _entries(value))
+    return _q(_text(value, param.name))
 
 
 def _q(text: str) -> str:
     return quote(text, safe="")
 
 
-def _header_text(param: Param, value: object) -> str:
-    """A header or cookie parameter's text; one that would end the line or the cookie is refused, not sent."""
-    text = _text(encode(value))
+def _header_text(param: Param, value: object) -> str | None:
+    """A header parameter's text by style simple, a cookie's by style form; None when there is nothing to send.
+
+    Neither is percent-encoded (OpenAPI), so nothing can escape a delimiter: an array item, key or value holding
+    one would read as two and is refused, as is text that would end the line or the cookie.
+    """
+    encoded = encode(value)
+    cookie = param.location == "cookie"
+    # A cookie value ends at ';', and RFC 6265 leaves ',', '"' and '\' out of it; a header's list is ','-separated.
+    delimiters = ',;"\\' if cookie else ","
+    explode = param.explode_or_default
+    if isinstance(encoded, (list, dict)) and cookie and explode:
+        if not encoded:
+            return None  # as in a query, an exploded empty array or object is no pair at all
+        # Form style would give `ids=3&ids=4` or `a=1&b=2`: no cookie parser reads that back as the value sent.
+        raise ValueError(
+            f"{param.name}: OpenAPI defines no cookie text for an array or object with explode=true "
+            "(the API should declare `explode: false`); send the Cookie header with extra_headers instead"
+        )
+    if isinstance(encoded, list):
+        text = ",".join(_undelimited(param, _text(v, param.name), delimiters) for v in encoded)
+    elif isinstance(encoded, dict):
+        key_delimiters = delimiters + "=" if explode else delimiters
+        text = ",".join(
+            _undelimited(param, k, key_delimiters)
+            + ("=" if explode else ",")
+            + _undelimited(param, _text(v, param.name), delimiters)
+            for k, v in _entries(encoded)
+        )
+    else:
+        text = _text(encoded, param.name)
+        if cookie:
+            _undelimited(param, text, delimiters)
     if not text.isascii() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text if c != "\t"):
         raise ValueError(
             f"{param.name}: a {param.location} value must be printable ASCII on one line"
         )
-    if param.location == "cookie" and any(c in text for c in ';,"\\'):
-        raise ValueError(f"{param.name}: a cookie value cannot hold ';', ',', '\"' or '\\'")
     return text
 
 
-def _text(value: Any) -> str:
+def _undelimited(param: Param, text: str, delimiters: str) -> str:
+    found = sorted({c for c in text if c in delimiters})
+    if found:
+        where = "a cookie value" if param.location == "cookie" else "an item of a header value"
+        raise ValueError(
+            f"{param.name}: {where} cannot hold {', '.join(map(repr, found))} "
+            "(it cannot be escaped there, and would be read as a delimiter)"
+        )
+    return text
+
+
+def _text(value: Any, name: str) -> str:
+    """A scalar, or a container nested in a value, as text; None has none and is refused."""
+    if value is None:
+        # JSON null has no form or simple style: "None", "null" or "" would each reach the server as a value, and
+        # leaving an array's item out would shift the ones after it.
+        raise ValueError(
+            f"{name}: holds None, and JSON null has no text in form or simple style (as a value or an "
+            "array item); nothing was sent"
+        )
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ",".join(_text(item) for item in value)
+        return ",".join(_text(item, name) for item in value)
     if isinstance(value, dict):
-        return ",".join(f"{k},{_text(v)}" for k, v in value.items())
+        return ",".join(f"{k},{_text(v, name)}" for k, v in _entries(value))
     return str(value)
+
+
+def _entries(value: Mapping[Any, Any]) -> list[tuple[str, Any]]:
+    """An object's entries to send: one that is None is left out, as the properties a model leaves unset are."""
+    return [(str(k), v) for k, v in value.items() if v is not None]
 
 
 def _query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
@@ -372,36 +443,43 @@ def _query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
         return []
     name, style, explode = param.wire, param.style_or_default, param.explode_or_default
     if isinstance(encoded, dict):
-        items = [(str(k), v) for k, v in encoded.items() if v is not None]
+        items = _entries(encoded)
         if style == "deepObject":
-            return [(f"{name}[{k}]", _text(v)) for k, v in items]
+            return [(f"{name}[{k}]", _text(v, param.name)) for k, v in items]
         if explode:
-            return [(k, _text(v)) for k, v in items]
-        return [(name, ",".join(f"{k},{_text(v)}" for k, v in items))]
+            return [(k, _text(v, param.name)) for k, v in items]
+        return [(name, ",".join(f"{k},{_text(v, param.name)}" for k, v in items))]
     if isinstance(encoded, list):
         if explode:
-            return [(name, _text(item)) for item in encoded if item is not None]
-        return [(name, _DELIMITERS.get(style, ",").join(_text(item) for item in encoded))]
-    return [(name, _text(encoded))]
+            return [(name, _text(item, param.name)) for item in encoded]
+        delimiter = _DELIMITERS.get(style, ",")
+        return [(name, delimiter.join(_text(item, param.name) for item in encoded))]
+    return [(name, _text(encoded, param.name))]
 
 
-def _form_text(value: object) -> str:
+def _form_text(value: object, name: str) -> str:
     encoded = encode(value)
     if isinstance(encoded, (dict, list)):
-        return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return _text(encoded)
+        return _json(encoded)
+    return _text(encoded, name)
+
+
+def _part(value: object, name: str, declared: str | None) -> Part:
+    """A multipart field: an object or array as JSON, anything else as its text (a string as it is, so that JSON
+    text given for a JSON part is not quoted again), with the part's declared media type when it names one, else
+    OpenAPI's default for an object, application/json."""
+    encoded = encode(value)
+    structured = isinstance(encoded, (dict, list))
+    text = _json(encoded) if structured else _text(encoded, name)
+    # A wildcard or a list of choices (`text/plain, application/json`) says what may be sent, not what this is.
+    exact = declared if declared and "*" not in declared and "," not in declared else None
+    return Part(text, exact or ("application/json" if structured else None))
+
+
+def _json(data: Any) -> str:
+    # allow_nan=False: NaN and Infinity are not JSON, and a server would reject them or read them wrongly.
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def _listed(value: object) -> Sequence[object]:
     return value if isinstance(value, list) else [value]
-
-
-def _grouped(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
-    grouped: dict[str, str | list[str]] = {}
-    for key, value in pairs:
-        before = grouped.get(key)
-        if before is None:
-            grouped[key] = value
-        else:
-            grouped[key] = [*before, value] if isinstance(before, list) else [before, value]
-    return grouped

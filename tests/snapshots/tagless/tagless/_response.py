@@ -51,6 +51,12 @@ def current_mode() -> Mode:
     return _MODE.get()
 
 
+def _bodiless(response: httpx.Response) -> bool:
+    """An answer that never has a body (RFC 9110 §6.4.1), whatever its headers say."""
+    status = response.status_code
+    return response.request.method == "HEAD" or status < 200 or status in (204, 304)
+
+
 class Budget:
     """A body's bytes against the size limit and, while the call lasts, the clock against its deadline."""
 
@@ -68,9 +74,11 @@ class Budget:
         self.clock = clock
         self.size = 0
         length = response.headers.get("content-length", "")
-        # An encoded body grows when decoded, so only an unencoded one can be refused before reading.
+        # An encoded body grows when decoded, so only an unencoded one can be refused before reading. The answer
+        # to a HEAD, a 204 or a 304 has no body whatever its Content-Length says (it is the resource's size).
         if (
             limit is not None
+            and not _bodiless(response)
             and length.isdigit()
             and int(length) > limit
             and "content-encoding" not in response.headers
@@ -165,22 +173,38 @@ def _where(response: httpx.Response) -> str:
 
 
 class LineSplitter:
-    """Text fed in pieces, out as lines split at LF, CRLF or CR (endings dropped), even across pieces."""
+    """Text fed in pieces, out as lines split at LF, CRLF or CR (endings dropped), even across pieces.
+
+    Only those three: `str.splitlines` also splits at VT, FF, FS, GS, RS, NEL, U+2028 and U+2029, which HTTP and
+    the event-stream grammar keep inside a line, as JSON does inside a string.
+    """
 
     def __init__(self) -> None:
-        self._pending = ""
+        self._pending: list[str] = []
+        self._after_cr = False
 
     def feed(self, text: str) -> list[str]:
-        lines = (self._pending + text).splitlines(keepends=True)
-        self._pending = ""
-        # The last line may be unfinished, and a final CR may be the first half of a CRLF.
-        if lines and (not lines[-1].endswith(("\n", "\r")) or lines[-1].endswith("\r")):
-            self._pending = lines.pop()
-        return [line.rstrip("\r\n") for line in lines]
+        if not text:
+            return []
+        if self._after_cr and text.startswith("\n"):
+            # The line already ended at the CR that closed the last piece: this LF is its second half.
+            text = text[1:]
+        # A line ending in CR is given out at once, not held until the next piece shows whether an LF follows.
+        self._after_cr = text.endswith("\r")
+        *lines, rest = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines:
+            lines[0] = "".join([*self._pending, lines[0]])
+            self._pending.clear()
+        if rest:
+            self._pending.append(rest)
+        return lines
 
     def finish(self) -> list[str]:
-        rest, self._pending = self._pending, ""
-        return [rest.rstrip("\r\n")] if rest else []
+        """The last line, when the text ends without a line end."""
+        rest = "".join(self._pending)
+        self._pending.clear()
+        self._after_cr = False
+        return [rest] if rest else []
 
 
 class _ResponseBase(Generic[R]):
