@@ -729,12 +729,6 @@ def _unique(values: list[Any]) -> list[Any]:
 _ANNOTATIONS: Final = frozenset(
     {"description", "title", "example", "examples", "deprecated", "$comment", "externalDocs", "xml"}
 )
-# The keywords whose values are schemas, lists of schemas, or maps of names to schemas.
-_SUBSCHEMA: Final = frozenset(
-    {"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems"}
-)
-_SUBSCHEMAS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_SCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
 
 
 def _own_properties(schema: dict[str, Any]) -> dict[str, Any]:
@@ -754,11 +748,11 @@ def _typed(schema: Any) -> Any:
     for key, value in schema.items():
         if key in _ANNOTATIONS or (isinstance(key, str) and key.startswith("x-")):
             continue
-        if key in _SUBSCHEMA:
+        if key in openapi.SCHEMA_ONE:
             kept[key] = _typed(value)
-        elif key in _SUBSCHEMAS and isinstance(value, list):
+        elif key in openapi.SCHEMA_LISTS and isinstance(value, list):
             kept[key] = [_typed(v) for v in value]
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+        elif key in openapi.SCHEMA_MAPS and isinstance(value, dict):
             kept[key] = {name: _typed(v) for name, v in value.items()}
         else:
             kept[key] = value

@@ -12,24 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-# Keywords whose value is one schema, a list of schemas, or a map of names to schemas.
-_ONE: Final = frozenset(
-    {
-        "additionalProperties",
-        "items",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedProperties",
-        "unevaluatedItems",
-        "contentSchema",
-    }
-)
-_MANY: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_NAMED: Final = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+from ..spec import openapi
+
 # Keywords whose value is data or a plain setting: kept as it is, never walked.
 _PLAIN: Final = frozenset(
     {
@@ -119,11 +103,11 @@ def schema(value: Any) -> Any:
                 kept[key] = _discriminator(inner)
         elif key in _PLAIN:
             kept[key] = inner
-        elif key in _ONE:
+        elif key in openapi.SCHEMA_ONE:
             kept[key] = [schema(v) for v in inner] if isinstance(inner, list) else schema(inner)
-        elif key in _MANY:
+        elif key in openapi.SCHEMA_LISTS:
             kept[key] = [schema(v) for v in inner] if isinstance(inner, list) else inner
-        elif key in _NAMED:
+        elif key in openapi.SCHEMA_MAPS:
             kept[key] = {name: schema(v) for name, v in inner.items()} if isinstance(inner, dict) else inner
     return kept
 

@@ -43,24 +43,6 @@ SECTIONS: Final = {
     HEADER: "headers",
     EXAMPLE: "examples",
 }
-_SCHEMA_FIELDS: Final = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_SCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
-_SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 # (kind of a mapping, key) → kind of the value under it; `*` stands for any key (a name chosen by the author).
 _CHILD: Final[dict[tuple[str, str], str]] = {
     ("document", "paths"): "paths",
@@ -110,9 +92,9 @@ _METHODS: Final = frozenset(openapi.HTTP_METHODS)
 def child_kind(kind: str, key: str) -> str:
     """The kind of the value under `key` in a mapping of `kind` ("other" where OpenAPI says nothing)."""
     if kind == SCHEMA:
-        if key in _SCHEMA_FIELDS:
+        if key in openapi.SCHEMA_ONE:
             return SCHEMA
-        return "schemas" if key in _SCHEMA_MAPS else "schema-list" if key in _SCHEMA_LISTS else "other"
+        return "schemas" if key in openapi.SCHEMA_MAPS else "schema-list" if key in openapi.SCHEMA_LISTS else "other"
     if kind == "path" and key in _METHODS:
         return "operation"
     return _CHILD.get((kind, key)) or _CHILD.get((kind, "*")) or "other"

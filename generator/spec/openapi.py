@@ -11,6 +11,27 @@ from . import pointer
 # Path Item fields that hold an Operation (3.2 adds `query`).
 HTTP_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
+# Schema Object keywords whose value is one schema, a list of schemas, or a map of names to schemas (JSON Schema
+# 2020-12 with the earlier drafts' spellings): the only ones a walk over a schema's subschemas follows.
+SCHEMA_ONE: Final = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
 # Mappings whose keys are names chosen by the author, so that a key starting with `x-` there is a name (a
 # header `x-request-id`, a property `x-rate`), not a specification extension.
 NAME_MAPS: Final = frozenset(
