@@ -34,7 +34,7 @@ from ._policy import (
     should_retry,
 )
 from ._request import Endpoint, Prepared, extra_query_pairs, prepare
-from ._response import Parser
+from ._response import Parser, bodiless
 from ._serde import DecodeError, decode
 from .errors import (
     ApiConnectionError,
@@ -377,11 +377,7 @@ class Core:
         body = body or b""
         entry = declared(ep.responses, response.status_code)
         kind, hint = entry or next(iter(ep.responses.values()), ("none", None))
-        if (
-            kind == "none"
-            or response.status_code in (204, 205)
-            or response.request.method == "HEAD"
-        ):
+        if kind == "none" or bodiless(response):
             return None
         if kind == "bytes":
             return body

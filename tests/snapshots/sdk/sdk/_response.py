@@ -51,10 +51,10 @@ def current_mode() -> Mode:
     return _MODE.get()
 
 
-def _bodiless(response: httpx.Response) -> bool:
-    """An answer that never has a body (RFC 9110 §6.4.1), whatever its headers say."""
+def bodiless(response: httpx.Response) -> bool:
+    """An answer that never has a body (RFC 9110 §6.4.1, §15.3.6), whatever its headers say."""
     status = response.status_code
-    return response.request.method == "HEAD" or status < 200 or status in (204, 304)
+    return response.request.method == "HEAD" or status < 200 or status in (204, 205, 304)
 
 
 class Budget:
@@ -78,7 +78,7 @@ class Budget:
         # to a HEAD, a 204 or a 304 has no body whatever its Content-Length says (it is the resource's size).
         if (
             limit is not None
-            and not _bodiless(response)
+            and not bodiless(response)
             and length.isdigit()
             and int(length) > limit
             and "content-encoding" not in response.headers
