@@ -119,7 +119,7 @@ def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool,
         if here is not None and there is not None:
             answers = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
             results = [answers[index] for index in range(len(documents))]
-            merged = parts.merge(results, carrier=plan.carrier)
+            merged = parts.merge(results, carrier=plan.carrier, cache=cache)
             if merged is not None:
                 return merged
     return run(plan.document)

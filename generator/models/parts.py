@@ -19,12 +19,13 @@ The module holds the same classes as the whole run's, part after part.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import re
 from collections.abc import Sequence
 from typing import Any, Final
 
-from .. import layout
+from .. import fingerprint, layout
 from ..spec import pointer
 from .hoist import SCHEMAS, Plan
 
@@ -124,59 +125,35 @@ def shares(documents: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
     return sorted(first), sorted(second)
 
 
-def merge(results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str) -> tuple[str, dict[str, Any]] | None:
+def merge(
+    results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str, cache: bool = False
+) -> tuple[str, dict[str, Any]] | None:
     """The engine's module and metadata for the parts' runs together, or None when they cannot be put together
-    exactly (the whole document must then run)."""
+    exactly (the whole document must then run). With `cache`, each part's statements are remembered by its
+    module's text: an edit reads again only the part it ran."""
+    from ..cache import Cache
+
+    store = Cache(enabled=cache)
     imports: dict[tuple[str, ...], set[str]] = {}
     bodies: list[str] = []
     defined: set[str] = set()
     imported: set[str] = set()
     prefix = ""
     for index, (source, _metadata) in enumerate(results):
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
+        piece = _remembered_piece(source, carrier, store)
+        if piece is None:
             return None
-        lines = source.split("\n")
-        statements = [node for node in tree.body if not isinstance(node, ast.Import | ast.ImportFrom)]
-        head = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
-        if not statements or any(node.lineno > statements[0].lineno for node in head):
-            return None
-        for imported_by in head:
-            if isinstance(imported_by, ast.ImportFrom):
-                module = "." * imported_by.level + (imported_by.module or "")
-                listed = imports.setdefault(("from", module), set())
-            else:
-                listed = imports.setdefault(("import",), set())
-            for alias in imported_by.names:
-                if alias.asname:  # the engine renames an import a field would hide, in every class of its run
-                    return None
-                listed.add(alias.name)
-                imported.add(alias.name.split(".")[0])
-        here: set[str] = set()
-        for node in statements:
-            if isinstance(node, ast.ClassDef):
-                here.add(node.name)
-            elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
-                here.update(t.id for t in node.targets if isinstance(t, ast.Name))
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                here.add(node.target.id)
-            elif not isinstance(node, ast.Expr):  # a statement the engine's modules are not known to hold
-                return None
-        here.discard(carrier)
+        for kind, module, name in piece["imports"]:
+            imports.setdefault((kind, module) if kind == "from" else (kind,), set()).add(name)
+            imported.add(name.split(".")[0])
+        here = set(piece["defined"])
         if here & defined:
             return None
         defined |= here
         if index == 0:
-            prefix = "".join(f"{line}\n" for line in lines[: min(n.lineno for n in head) - 1]) if head else ""
-        # Each statement's lines, up to the next one's; the slot carrier is left where the first part has it
-        # (the module keeps one, and `source.finish` cuts it).
-        starts = [layout.first_line(node) - 1 for node in statements] + [len(lines)]
-        kept = [
-            "\n".join(lines[start:end])
-            for node, start, end in zip(statements, starts, starts[1:], strict=False)
-            if index == 0 or not (isinstance(node, ast.ClassDef) and node.name == carrier)
-        ]
+            prefix = piece["prefix"]
+        # The slot carrier is left where the first part has it (the module keeps one, and `source.finish` cuts it).
+        kept = [text for carried, text in piece["statements"] if index == 0 or not carried]
         bodies.append("\n".join(kept).strip("\n"))
     if defined & imported:
         return None
@@ -189,6 +166,60 @@ def merge(results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str) -> tup
     text = prefix + "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
     metadata = {**results[0][1], "models": [m for _, meta in results for m in meta.get("models", [])]}
     return text, metadata
+
+
+def _remembered_piece(source: str, carrier: str, store: Any) -> dict[str, Any] | None:
+    entry = fingerprint.digest("part", fingerprint.code(), carrier, source)
+    hit = store.get("models", entry)
+    if hit is not None:
+        with contextlib.suppress(ValueError, TypeError):
+            cached = json.loads(hit)
+            if cached is None or isinstance(cached, dict):
+                return cached
+    piece = _piece(source, carrier)
+    store.put("models", entry, json.dumps(piece).encode("utf-8"))
+    return piece
+
+
+def _piece(source: str, carrier: str) -> dict[str, Any] | None:
+    """What `merge` takes from one part's module: the lines before its imports, its imports (kind, module, name),
+    the names it defines, and each statement's text (with whether it is the slot carrier); None when the module
+    holds what cannot be merged."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    lines = source.split("\n")
+    statements = [node for node in tree.body if not isinstance(node, ast.Import | ast.ImportFrom)]
+    head = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    if not statements or any(node.lineno > statements[0].lineno for node in head):
+        return None
+    imports: list[tuple[str, str, str]] = []
+    for imported_by in head:
+        module = "." * imported_by.level + (imported_by.module or "") if isinstance(imported_by, ast.ImportFrom) else ""
+        for alias in imported_by.names:
+            if alias.asname:  # the engine renames an import a field would hide, in every class of its run
+                return None
+            imports.append(("from" if isinstance(imported_by, ast.ImportFrom) else "import", module, alias.name))
+    here: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.ClassDef):
+            here.add(node.name)
+        elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+            here.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            here.add(node.target.id)
+        elif not isinstance(node, ast.Expr):  # a statement the engine's modules are not known to hold
+            return None
+    here.discard(carrier)
+    prefix = "".join(f"{line}\n" for line in lines[: min(n.lineno for n in head) - 1]) if head else ""
+    # Each statement's lines, up to the next one's.
+    starts = [layout.first_line(node) - 1 for node in statements] + [len(lines)]
+    texts = [
+        (isinstance(node, ast.ClassDef) and node.name == carrier, "\n".join(lines[start:end]))
+        for node, start, end in zip(statements, starts, starts[1:], strict=False)
+    ]
+    return {"prefix": prefix, "imports": imports, "defined": sorted(here), "statements": texts}
 
 
 def _squashed(name: str) -> str:

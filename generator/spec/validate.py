@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache, partial, wraps
 from typing import Any, Final
 
@@ -18,6 +19,7 @@ from ..cache import Cache
 from ..errors import Diagnostic, GeneratorError
 from . import compiled, openapi
 from .bundle import is_mapping_reference
+from .closures import Closures
 from .load import Document
 from .pointer import MISSING, canonical, deref, is_local, join, resolve, unescape, walk
 
@@ -253,7 +255,7 @@ def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Dia
         validator_class = _keywords_only(OpenAPIV30SpecValidator if dialect == "3.0" else OpenAPIV31SpecValidator)
     else:
         validator_class = OpenAPIV30SpecValidator if dialect == "3.0" else _crawled(OpenAPIV31SpecValidator)
-    checked = _Checked(store, doc.file)
+    checked = _Checked(store, doc.file, doc.data)
     validator_class = checked.remembering(validator_class)
     found: list[Diagnostic] = []
     places: dict[int, str] | None = None
@@ -321,21 +323,28 @@ def _remembered(function: Callable[[type], Any]) -> Callable[[type], Any]:
 
 
 class _Checked:
-    """The Schema Objects of a spec that passed the validator's check against their JSON Schema dialect (its
-    keyword pass checks every one: 1.3 s of a 1.2 MB 3.1 spec's 1.9 s): each checked once in a run (a third of
-    a large spec's are the same schema again), and with a `store`, remembered from one run on the spec to the
-    next. An edit leaves most schemas as they were, and those are not checked again. A schema is known by its
-    dialect and its `repr` (a schema's check reads nothing but the schema); only a schema that passed is
-    remembered, so every problem is found again and reported as before. A schema not known is first given to
-    the compiled check (`compiled.schema_passes`), and only one that fails there, or gets no verdict, to the
-    validator's own, which reports the error."""
+    """What the validator's keyword pass found nothing wrong with, so that it is not checked again: in this run,
+    and with a `store`, in the next run on the spec. An edit leaves most of a spec as it was.
+    - **A Schema Object's check against its JSON Schema dialect** (1.3 s of a 1.2 MB 3.1 spec's 1.9 s) reads
+      nothing but the schema: it is known by its dialect and its `repr`. A schema not known is first given to
+      the compiled check (`compiled.schema_passes`), and only one that fails there, or gets no verdict, to the
+      validator's own, which reports the error.
+    - **A walk from a Schema Object** (its subschemas, their `required` lists and defaults) reads the schema and
+      what its references lead to: it is known by that whole text (`closures.Closures`) and how it was asked.
+      A walk is remembered only when nothing below it was wrong, here or in a subschema an earlier walk had
+      already reported (the validator walks each schema once per run, and stops there the next time).
+    Only what passed is remembered, so every problem is found again and reported as before."""
 
-    def __init__(self, store: Cache | None, file: str) -> None:
+    def __init__(self, store: Cache | None, file: str, data: Any) -> None:
         self.store = store
         self.entry = fingerprint.digest("schemas-checked", fingerprint.code(), file)
         cached = store.get("validate", self.entry) if store is not None else None
         self.known = set(cached.decode("ascii", "replace").split()) if cached else set()
         self.passed: set[str] = set()
+        self.closures = Closures(data)
+        self.context = repr(data.get("jsonSchemaDialect")) if isinstance(data, dict) else ""
+        self.wrong: set[int] = set()  # ids of the schemas whose walk met a problem
+        self.walking: list[_Walk] = []
 
     def remembering(self, validator_class: Any) -> Any:
         """The validator class with a keyword pass that skips the schemas already known to pass."""
@@ -343,6 +352,21 @@ class _Checked:
         base = validator_class.keyword_validators["schema"]
 
         class Schema(base):  # type: ignore[misc, valid-type]
+            def __init__(self, registry: Any) -> None:
+                super().__init__(registry)
+                # The validator asks "seen this schema?" of a list, once per schema it meets: quadratic in a
+                # large spec's schemas (half of OpenAI's validation). The same answers, from a set.
+                self.visited_schema_ids = _Ids()
+                self.meta_checked_schema_ids = _Ids()
+
+            def __call__(
+                self, schema: Any, require_properties: bool = True, meta_checked: bool = False
+            ) -> Iterator[Any]:
+                walk = partial(super().__call__, schema, require_properties, meta_checked)
+                if meta_checked and checked.walking:  # a subschema of the walk under way
+                    return checked.below(self, schema, walk)
+                return checked.walk(self, schema, walk, (base.__name__, str(require_properties)))
+
             def _validate_schema_meta(self, schema: Any, schema_value: Any) -> Any:
                 dialect, key = checked.key(self, schema, schema_value)
                 if key is not None and (key in checked.known or key in checked.passed):
@@ -363,6 +387,45 @@ class _Checked:
         keywords = {**validator_class.keyword_validators, "schema": Schema}
         return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
 
+    def walk(
+        self, validator: Any, schema: Any, walk: Callable[[], Iterator[Any]], how: tuple[str, ...]
+    ) -> Iterator[Any]:
+        """A walk from a Schema Object (a component, a parameter's or a body's schema): skipped when known."""
+        value = schema.read_value()
+        key = self.closures.of(value, "walk", self.context, *how) if isinstance(value, dict) else None
+        if key is not None and (key in self.known or key in self.passed):
+            self.passed.add(key)
+            validator.visited_schema_ids.append(id(value))  # as the validator marks a schema it has walked
+            return
+        state = _Walk([id(value)])
+        self.walking.append(state)
+        try:
+            for error in walk():
+                state.wrong = True
+                yield error
+        finally:
+            self.walking.pop()
+        if state.wrong or id(value) in self.wrong:
+            self.wrong.add(id(value))
+        elif key is not None:
+            self.passed.add(key)
+
+    def below(self, validator: Any, schema: Any, walk: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+        state = self.walking[-1]
+        value = schema.read_value()
+        if id(value) in validator.visited_schema_ids:  # the validator stops here: it walked this schema before
+            if id(value) in self.wrong and id(value) not in state.path:
+                state.wrong = True  # reported by that walk, and part of this one's schemas all the same
+                self.wrong.update(state.path)
+            return
+        state.path.append(id(value))
+        try:
+            for error in walk():
+                self.wrong.add(id(value))
+                yield error
+        finally:
+            state.path.pop()
+
     @staticmethod
     def key(validator: Any, schema: Any, schema_value: Any) -> tuple[str | None, str | None]:
         """The schema's dialect ("3.0", or a 3.1 dialect's URI), and the key it is remembered by."""
@@ -380,6 +443,27 @@ class _Checked:
     def save(self) -> None:
         if self.store is not None and self.passed != self.known:
             self.store.put("validate", self.entry, "\n".join(sorted(self.passed)).encode("ascii"))
+
+
+@dataclass
+class _Walk:
+    path: list[int]  # ids of the schemas from the walk's first to the one being walked
+    wrong: bool = False
+
+
+class _Ids(list[int]):
+    """A list of ids that answers `in` from a set: what the validator appends to and asks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._held.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._held
 
 
 # The attribute that names the Schema Object a dialect check's error was found in (`_within_schema`).

@@ -103,3 +103,111 @@ def test_within_a_run_a_schema_met_again_is_not_checked_again(tmp_path: Path, ch
     assert sum(1 for schema in checks if schema == schemas["Thing0"]) == 1
     assert sum(1 for schema in checks if schema == schemas["Broken"]) == 2
     assert "#/components/schemas/Broken/properties/when/type" in {p.pointer for p in problems}
+
+
+# --- walks: a Schema Object's subschemas, `required` lists and defaults, with what its references reach -------
+
+
+@pytest.fixture
+def walks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """An empty cache of this test's own, and the Schema Objects the validator's keyword pass walks from (not
+    those it meets below them)."""
+    from openapi_spec_validator.validation import keywords
+
+    monkeypatch.setenv("OPENAPI_PYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    seen: list[Any] = []
+    real = keywords.SchemaValidator.__call__
+
+    def counted(self: Any, schema: Any, require_properties: bool = True, meta_checked: bool = False) -> Any:
+        if not meta_checked:
+            seen.append(schema.read_value())
+        return real(self, schema, require_properties, meta_checked)
+
+    monkeypatch.setattr(keywords.SchemaValidator, "__call__", counted)
+    return seen
+
+
+def _referring(*, edit: str = "", default: Any = 1, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Thirty schemas, one of which (Holder) refers to Thing3; Thing3 may be edited, and its `count` given a
+    default of the wrong type."""
+    document = _document(extra=edit)
+    schemas = document["components"]["schemas"]
+    schemas["Thing3"]["properties"]["count"] = {"type": "integer", "default": default}
+    schemas["Holder"] = {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/Thing3"}}}
+    document.update(extra or {})
+    return document
+
+
+def test_an_edit_walks_again_only_from_the_schemas_that_reach_it(tmp_path: Path, walks: list[Any]) -> None:
+    assert validate(_load(tmp_path, _referring()), store=Cache()) == []
+    assert len(walks) >= 31
+    walks.clear()
+    edited = _referring(edit="added")
+    assert validate(_load(tmp_path, edited), store=Cache()) == []
+    schemas = edited["components"]["schemas"]
+    assert sorted(walks, key=repr) == sorted([schemas["Thing3"], schemas["Holder"]], key=repr)
+    walks.clear()
+    assert validate(_load(tmp_path, edited), store=Cache()) == []
+    assert walks == []
+
+
+@pytest.mark.parametrize("default", ["ten", None, [1]])
+def test_a_wrong_default_is_reported_on_every_run_and_after_every_edit(
+    tmp_path: Path, walks: list[Any], default: Any
+) -> None:
+    documents = [_referring(default=default), _referring(default=default, edit="a"), _referring(default=default)]
+    for document in documents:
+        plain = validate(_load(tmp_path, document))
+        assert any(p.pointer.endswith("/Thing3/properties/count/default") for p in plain), plain
+        assert validate(_load(tmp_path, document), store=Cache()) == plain
+    fixed = _referring(edit="a")
+    assert validate(_load(tmp_path, fixed), store=Cache()) == validate(_load(tmp_path, fixed)) == []
+
+
+def test_a_problem_an_earlier_walk_reported_is_found_again_once_that_walk_is_gone(
+    tmp_path: Path, walks: list[Any]
+) -> None:
+    """Two operations reach one broken schema outside the components. The validator walks it once, from the
+    first, and stops there when the second's schema reaches it through a property: the second's walk is not remembered as sound, and
+    once the first no longer refers to it, the problem is found from the second."""
+    broken = {"type": "object", "properties": {"count": {"type": "integer", "default": "ten"}}}
+
+    def document(*, first_refers: bool) -> dict[str, Any]:
+        body = {"$ref": "#/x-shared/Broken"} if first_refers else {"type": "string"}
+        ok = {"description": "ok", "content": {"application/json": {"schema": body}}}
+        holder = {"type": "object", "properties": {"broken": {"$ref": "#/x-shared/Broken"}}}
+        second = {"description": "ok", "content": {"application/json": {"schema": holder}}}
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "x-shared": {"Broken": broken},
+            "paths": {"/a": {"get": {"responses": {"200": ok}}}, "/b": {"get": {"responses": {"200": second}}}},
+        }
+
+    for first_refers in (True, False, True, False):
+        doc = _load(tmp_path, document(first_refers=first_refers))
+        plain = validate(doc)
+        assert plain, "the wrong default is a problem"
+        assert validate(doc, store=Cache()) == plain
+
+
+def test_no_walk_is_remembered_where_a_reference_has_another_base(tmp_path: Path, walks: list[Any]) -> None:
+    """Under an `$id`, "#/..." names a place in that schema, not in the document: no walk is known by its text."""
+    document = _referring(extra={"x-rebased": {"$id": "https://example.com/schema"}})
+    validate(_load(tmp_path, document), store=Cache())
+    first = len(walks)
+    walks.clear()
+    validate(_load(tmp_path, document), store=Cache())
+    assert len(walks) == first
+
+
+def test_a_dynamic_reference_reaches_the_whole_document(tmp_path: Path, walks: list[Any]) -> None:
+    """`$recursiveRef` and `$dynamicRef` are resolved while validating: a schema holding one is walked again after
+    an edit anywhere, and the others only where they reach the edit."""
+    dynamic = {"type": "object", "properties": {"next": {"$recursiveRef": "#"}}}
+    validate(_load(tmp_path, _referring(extra={"components": {"schemas": {"Tree": dynamic}}})), store=Cache())
+    walks.clear()
+    unrelated = _referring(extra={"components": {"schemas": {"Tree": dynamic}}})
+    unrelated["info"]["description"] = "changed"
+    validate(_load(tmp_path, unrelated), store=Cache())
+    assert walks == [dynamic]

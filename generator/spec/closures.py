@@ -1,0 +1,152 @@
+"""Document → a digest for each value that a check may read through `$ref`s: its text and the text of everything
+it reaches. A check that reads only a value and what its references lead to gives the same answer for the
+same digest, in this run or the next one, wherever the value sits in the document (spec/validate.py remembers
+the Schema Objects whose checks found nothing by it)."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from .. import fingerprint
+from .pointer import canonical, join, resolve
+
+# `$id` gives the references under it another base: "#/a" there is not this document's "/a". A document with one
+# gets no digests. A reference whose target is chosen while validating (`$dynamicRef`, `$recursiveRef`) is
+# taken to reach the whole document.
+_REBASED: Final = "$id"
+_DYNAMIC: Final = ("$dynamicRef", "$recursiveRef")
+
+
+class Closures:
+    """The digests of one document. `of(value)` is None when the document's references cannot all be followed
+    here (one to another file, or a keyword above), or the value reaches a place that is not there."""
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+        self._reached: dict[str, str] | None = None  # ref target pointer → digest of all it reaches
+        self._of: dict[int, str | None] = {}
+        self._keep: list[Any] = []  # the values digested by id, held so that no id is reused during the run
+
+    def of(self, value: Any, *context: str) -> str | None:
+        """The digest of `value` (a node of the document) with everything it reaches, and `context`."""
+        reached = self._targets()
+        if reached is None:
+            return None
+        key = id(value)
+        if key not in self._of:
+            self._keep.append(value)
+            self._of[key] = _digest(value, reached)
+        own = self._of[key]
+        return None if own is None else fingerprint.digest("closure", own, *context)
+
+    def _targets(self) -> dict[str, str] | None:
+        if self._reached is None:
+            self._reached = _reached(self._data) or {}
+        return self._reached or None
+
+
+def _digest(value: Any, reached: dict[str, str]) -> str | None:
+    try:
+        text = repr(value)
+    except RecursionError:
+        return None
+    links = _links(value)
+    if links is None or any(target not in reached for _, target in links):
+        return None
+    return fingerprint.digest(text, *sorted({reached[target] for _, target in links}))
+
+
+def _reached(data: Any) -> dict[str, str] | None:
+    """Each reference target's digest over its own text and the digests of the targets it reaches, found per
+    strongly connected group of targets (a cycle's members reach each other, and share one)."""
+    links = _links(data)
+    if links is None:
+        return None
+    edges: dict[str, set[str]] = {target: set() for _, target in links}
+    for container, target in links:  # each target holding the reference reaches what it names
+        holder = container
+        while True:
+            if holder in edges:
+                edges[holder].add(target)
+            if "/" not in holder:
+                break
+            holder = holder.rpartition("/")[0]
+    texts: dict[str, str] = {}
+    for target in edges:
+        try:
+            texts[target] = repr(resolve(data, target))
+        except RecursionError:
+            return None
+    digests: dict[str, str] = {}
+    for group in _groups(edges):  # each group after every group it reaches
+        members = set(group)
+        beyond = sorted({digests[t] for member in group for t in edges[member] if t not in members})
+        shared = fingerprint.digest("group", *sorted(f"{m}\n{texts[m]}" for m in group), *beyond)
+        for member in group:
+            digests[member] = fingerprint.digest(texts[member], shared)
+    return digests
+
+
+def _links(data: Any) -> list[tuple[str, str]] | None:
+    """(pointer of the mapping that refers, pointer it reaches) for every reference under `data`; None when one
+    cannot be followed here. A pointer is spelled only for a mapping that refers."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            if _REBASED in value:
+                return None
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                if not (ref == "#" or ref.startswith("#/")):
+                    return None
+                found.append((join("#", *path), canonical(ref)))
+            if any(key in value for key in _DYNAMIC):
+                found.append((join("#", *path), "#"))
+            stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
+    return found
+
+
+def _groups(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively, each listed after all those it reaches."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    groups: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work: list[tuple[str, list[str]]] = [(root, sorted(edges[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, pending = work[-1]
+            if pending:
+                nxt = pending.pop()
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(edges[nxt])))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(group)
+    return groups
