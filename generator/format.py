@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -425,8 +426,11 @@ _RUNS: list[tuple[list[str], int, int, bool]] = []
 def _format_runs(modules: dict[str, str], *, jobs: int | None, cache: bool) -> dict[str, tuple[str, dict[str, str]]]:
     """Large laid-out modules formatted a run at a time across cores, each run parsed, laid out and given to
     black (what black would change of it) in one process: {path: (formatted text, blocks black formatted)}.
-    A module whose runs cannot all be cut where `_chunks` would first cut them is left out, for the caller's
-    one-core path, and so is one black cannot format: the bytes are the same either way."""
+    With `cache`, a run is remembered by its text: an edit leaves most runs as they were (a run ends at the
+    first place it may after `CHUNK_LINES`, so the runs after an edit start where they did), and those are
+    neither parsed nor forked for again. A module whose runs cannot all be cut where `_chunks` would first cut
+    them is left out, for the caller's one-core path, and so is one black cannot format: the bytes are the
+    same either way."""
     global _RUNS
     runs: list[tuple[str, list[str], int, int, bool]] = []
     for path, text in modules.items():
@@ -435,20 +439,34 @@ def _format_runs(modules: dict[str, str], *, jobs: int | None, cache: bool) -> d
             continue  # `_chunks` formats these whole
         spans = _spans(lines)
         runs += [(path, lines, begin, end, number == 0) for number, (begin, end) in enumerate(spans) if len(spans) > 1]
-    workers = min(jobs or _cpus(), len(runs))
-    if workers < 2 or "fork" not in _start_methods():
+    if not runs:
         return {}
-    import concurrent.futures
-    import multiprocessing
-
-    _black()  # imported before forking, so no worker imports it again
-    _RUNS = [(lines, begin, end, first) for _, lines, begin, end, first in runs]
+    store = Cache(enabled=cache)
+    keys = [_run_key(lines, begin, end, first) for _, lines, begin, end, first in runs]
+    done: list[_Run | None] = [_remembered_run(store, key) for key in keys]
+    missing = [index for index, run in enumerate(done) if run is None]
+    workers = min(jobs or _cpus(), len(missing))
+    if len(missing) > 1 and (workers < 2 or "fork" not in _start_methods()):
+        return {}
+    if missing:
+        _black()  # imported before forking, so no worker imports it again
+    _RUNS = [runs[index][1:] for index in missing]
     try:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            done = list(pool.map(partial(_format_run, cache=cache), range(len(runs)), chunksize=1))
+        if workers < 2:  # one run to format: a process of its own would cost more than it saves
+            formatted = [_format_run(0, cache=cache)] if missing else []
+        else:
+            import concurrent.futures
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                formatted = list(pool.map(partial(_format_run, cache=cache), range(len(missing)), chunksize=1))
     finally:
         _RUNS = []
+    for index, run in zip(missing, formatted, strict=True):
+        done[index] = run
+        if run is not None and not run.failed:
+            store.put("format", keys[index], json.dumps([run.after, run.pieces]).encode("utf-8"))
     results: dict[str, tuple[str, dict[str, str]]] = {}
     for path in modules:
         mine = [run for (owner, *_), run in zip(runs, done, strict=True) if owner == path]
@@ -464,6 +482,23 @@ def _format_runs(modules: dict[str, str], *, jobs: int | None, cache: bool) -> d
             sep = run.after
         results[path] = (join_blocks(pieces), fresh)
     return results
+
+
+def _run_key(lines: list[str], begin: int, end: int, first: bool) -> str:
+    # A run's result reads its lines, whether it is the module's first or last, and the line after it.
+    after = lines[end] if end < len(lines) else "\0end"
+    return fingerprint.digest("format-run", fingerprint.code(), str(first), after, "\n".join(lines[begin:end]))
+
+
+def _remembered_run(store: Cache, key: str) -> _Run | None:
+    hit = store.get("format", key)
+    if hit is None:
+        return None
+    try:
+        after, pieces = json.loads(hit)
+        return _Run(str(after), [(str(sep), str(text)) for sep, text in pieces], {})
+    except (ValueError, TypeError):
+        return None  # an entry that is not a run's: formatted again
 
 
 def _format_run(index: int, *, cache: bool) -> _Run | None:

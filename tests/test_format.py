@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,3 +223,33 @@ def test_a_run_that_may_not_end_where_its_lines_suggest_leaves_its_module_to_one
     assert fmt.format_files(files, source="spec.yaml", cache=False, jobs=2, laid_out=frozenset(files)) == {
         "pkg/m.py": _whole(text)
     }
+
+
+def test_an_edit_to_a_large_module_formats_again_only_the_runs_it_touched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs are remembered by their text: after an edit, the runs before it are the same text, and those after
+    it start where they did, so only the edited run is parsed and formatted again; the bytes are black's."""
+    text = (GENERATED / "thymia_client" / "client.py").read_text("utf-8")
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 5)
+    files = {"pkg/client.py": text}
+    assert fmt.format_files(files, source="spec.yaml", jobs=2, laid_out=frozenset(files)) == {
+        "pkg/client.py": _whole(text)
+    }
+    formatted: list[int] = []
+    real = fmt._format_run
+
+    def spy(index: int, *, cache: bool) -> object:
+        formatted.append(index)
+        return real(index, cache=cache)
+
+    monkeypatch.setattr(fmt, "_format_run", spy)
+    runs = len(fmt._spans(fmt._sorted_imports(text).split("\n")))
+    lines = text.split("\n")
+    # A one-line docstring in the second half, edited as a spec's description would be: black's layout still.
+    middle = next(i for i in range(len(lines) // 2, len(lines)) if re.fullmatch(r' +"""[^"]+\."""', lines[i]))
+    lines[middle] = lines[middle].replace('."""', ', edited."""')
+    edited = "\n".join(lines)
+    files = {"pkg/client.py": edited}
+    assert fmt.format_files(files, source="spec.yaml", jobs=2, laid_out=frozenset(files)) == {
+        "pkg/client.py": _whole(edited)
+    }
+    assert runs > 8 and 1 <= len(formatted) <= 2
