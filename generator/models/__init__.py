@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -75,17 +76,19 @@ def models_from_plan(
     plan: hoist.Plan, *, file: str, templates: Path | None = None, cache: bool = False, side_by_side: bool = False
 ) -> Models:
     """Run the engine on the planned document with this project's templates; with `cache`, an engine run on the
-    same schemas as before is taken from the user cache (`engine.remembered`). `side_by_side`: a large document's
-    parts run in two processes at once, where this one may fork."""
+    same schemas as before is taken from the user cache (`engine.remembered`), and so is each part's finished
+    module. `side_by_side`: a large document's parts run in two processes at once, where this one may fork."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
-    raw, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
+    answers, header, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
     optional = {
         model["class_name"]: frozenset(plan.optional_tags[model["source_ref"]])
         for model in metadata.get("models", [])
         if model.get("source_ref") in plan.optional_tags
     }
-    text, scanned = source.finish(raw, carrier=plan.carrier, file=file, optional_tags=optional)
+    done = [_finished(raw, carrier=plan.carrier, file=file, optional=optional, cache=cache) for raw, _ in answers]
+    imports = header if header is not None else list(done[0].imports)
+    text, scanned = source.joined([line for line in imports if source.kept(line)], done)
     classes: dict[str, str] = {}
     hints: dict[str, str] = {}
     for model in metadata.get("models", []):
@@ -99,11 +102,37 @@ def models_from_plan(
     return Models(text, classes, hints, scanned.fields, scanned.bases, scanned.enums, scanned.aliases, scanned.imports)
 
 
-def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool, side_by_side: bool) -> _Answer:
-    """The engine's module and metadata for the planned document. A large one's independent parts
-    (`parts.split`) run one after the other, or, `side_by_side`, in two shares of about equal work, one of them in
-    a forked process (`parts.shares`). When they cannot be put back together exactly, or one fails, the whole
-    document runs, and says what is wrong where."""
+def _finished(
+    raw: str, *, carrier: str, file: str, optional: dict[str, frozenset[str]], cache: bool
+) -> source.Finished:
+    """`source.finished` for one module of the engine's; with `cache`, remembered by its text and the tags it
+    is given, so that an edit finishes again only the part it ran."""
+    if not cache:
+        return source.finished(raw, carrier=carrier, file=file, optional_tags=optional)
+    from .. import fingerprint
+    from ..cache import Cache
+
+    tags = json.dumps({name: sorted(fields) for name, fields in sorted(optional.items())})
+    entry = fingerprint.digest("finished", fingerprint.code(), carrier, tags, raw)
+    store = Cache()
+    hit = store.get("finished", entry)
+    if hit is not None:
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            return source.thawed(json.loads(hit))
+    done = source.finished(raw, carrier=carrier, file=file, optional_tags=optional)
+    with contextlib.suppress(ValueError, TypeError):  # a value JSON cannot hold: finished again next time
+        store.put("finished", entry, json.dumps(source.frozen(done), allow_nan=True).encode("utf-8"))
+    return done
+
+
+def _engine(
+    plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool, side_by_side: bool
+) -> tuple[list[_Answer], list[str] | None, dict[str, Any]]:
+    """The engine's modules and metadata for the planned document: one run's, or, for a large one, its independent
+    parts' (`parts.split`) with the import lines they need together. They run one after the other, or,
+    `side_by_side`, in two shares of about equal work, one of them in a forked process (`parts.shares`). When
+    they cannot be put back together exactly, or one fails, the whole document runs, and says what is wrong
+    where."""
     run = partial(engine.remembered, file=file, templates=templates, cache=cache)
     documents = parts.split(plan)
     if len(documents) > 1:
@@ -121,8 +150,9 @@ def _engine(plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool,
             results = [answers[index] for index in range(len(documents))]
             merged = parts.merge(results, carrier=plan.carrier, cache=cache)
             if merged is not None:
-                return merged
-    return run(plan.document)
+                return results, merged[0], merged[1]
+    whole = run(plan.document)
+    return [whole], None, whole[1]
 
 
 def _each(run: Callable[[dict[str, Any]], _Answer], documents: list[dict[str, Any]]) -> list[_Answer]:

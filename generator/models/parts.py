@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
-from .. import fingerprint, layout
+from .. import fingerprint
 from ..spec import pointer
 from .hoist import SCHEMAS, Plan
 
@@ -127,19 +127,18 @@ def shares(documents: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
 
 def merge(
     results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str, cache: bool = False
-) -> tuple[str, dict[str, Any]] | None:
-    """The engine's module and metadata for the parts' runs together, or None when they cannot be put together
-    exactly (the whole document must then run). With `cache`, each part's statements are remembered by its
-    module's text: an edit reads again only the part it ran."""
+) -> tuple[list[str], dict[str, Any]] | None:
+    """The import lines and metadata of the parts' runs together (each part's module is finished apart, and
+    `source.joined` puts them under these imports), or None when they cannot be put together exactly (the whole
+    document must then run). With `cache`, what each part's module holds is remembered by its text: an edit
+    reads again only the part it ran."""
     from ..cache import Cache
 
     store = Cache(enabled=cache)
     imports: dict[tuple[str, ...], set[str]] = {}
-    bodies: list[str] = []
     defined: set[str] = set()
     imported: set[str] = set()
-    prefix = ""
-    for index, (source, _metadata) in enumerate(results):
+    for source, _metadata in results:
         piece = _remembered_piece(source, carrier, store)
         if piece is None:
             return None
@@ -150,11 +149,6 @@ def merge(
         if here & defined:
             return None
         defined |= here
-        if index == 0:
-            prefix = piece["prefix"]
-        # The slot carrier is left where the first part has it (the module keeps one, and `source.finish` cuts it).
-        kept = [text for carried, text in piece["statements"] if index == 0 or not carried]
-        bodies.append("\n".join(kept).strip("\n"))
     if defined & imported:
         return None
     header = []
@@ -163,33 +157,30 @@ def merge(
             header.append(f"from {origin[0]} import {', '.join(sorted(listed))}")
         else:
             header.extend(f"import {name}" for name in sorted(listed))
-    text = prefix + "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
     metadata = {**results[0][1], "models": [m for _, meta in results for m in meta.get("models", [])]}
-    return text, metadata
+    return header, metadata
 
 
 def _remembered_piece(source: str, carrier: str, store: Any) -> dict[str, Any] | None:
     entry = fingerprint.digest("part", fingerprint.code(), carrier, source)
-    hit = store.get("models", entry)
+    hit = store.get("parts", entry)
     if hit is not None:
         with contextlib.suppress(ValueError, TypeError):
             cached = json.loads(hit)
             if cached is None or isinstance(cached, dict):
                 return cached
     piece = _piece(source, carrier)
-    store.put("models", entry, json.dumps(piece).encode("utf-8"))
+    store.put("parts", entry, json.dumps(piece).encode("utf-8"))
     return piece
 
 
 def _piece(source: str, carrier: str) -> dict[str, Any] | None:
-    """What `merge` takes from one part's module: the lines before its imports, its imports (kind, module, name),
-    the names it defines, and each statement's text (with whether it is the slot carrier); None when the module
-    holds what cannot be merged."""
+    """What `merge` reads of one part's module: its imports (kind, module, name) and the names it defines; None
+    when the module holds what cannot be merged."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return None
-    lines = source.split("\n")
     statements = [node for node in tree.body if not isinstance(node, ast.Import | ast.ImportFrom)]
     head = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
     if not statements or any(node.lineno > statements[0].lineno for node in head):
@@ -212,14 +203,7 @@ def _piece(source: str, carrier: str) -> dict[str, Any] | None:
         elif not isinstance(node, ast.Expr):  # a statement the engine's modules are not known to hold
             return None
     here.discard(carrier)
-    prefix = "".join(f"{line}\n" for line in lines[: min(n.lineno for n in head) - 1]) if head else ""
-    # Each statement's lines, up to the next one's.
-    starts = [layout.first_line(node) - 1 for node in statements] + [len(lines)]
-    texts = [
-        (isinstance(node, ast.ClassDef) and node.name == carrier, "\n".join(lines[start:end]))
-        for node, start, end in zip(statements, starts, starts[1:], strict=False)
-    ]
-    return {"prefix": prefix, "imports": imports, "defined": sorted(here), "statements": texts}
+    return {"imports": imports, "defined": sorted(here)}
 
 
 def _squashed(name: str) -> str:

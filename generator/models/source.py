@@ -9,7 +9,7 @@ import itertools
 import re
 import token
 import tokenize
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,19 +50,91 @@ class Scanned:
     imports: dict[str, str]  # a name the module imports → its dotted origin ("date_aliased" → "datetime.date")
 
 
+@dataclass(frozen=True)
+class Finished:
+    """One module of the engine's, finished: what `finish` makes of it before it is given its header."""
+
+    imports: tuple[str, ...]  # the engine's import lines it keeps, as written
+    body: str  # everything after them, no blank lines at either end
+    scanned: Scanned
+
+
+def frozen(done: Finished) -> dict[str, Any]:
+    """A finished module as JSON values (`thawed` gives it back): enum members as [wire value, name] pairs, since
+    a wire value need not be a string."""
+    scanned = done.scanned
+    return {
+        "imports": list(done.imports),
+        "body": done.body,
+        "bases": {name: list(bases) for name, bases in scanned.bases.items()},
+        "enums": {
+            name: [[value, member] for value, member in members.items()] for name, members in scanned.enums.items()
+        },
+        "fields": {
+            name: [[f.python_name, f.wire_name, f.type_hint, f.required, f.read_only, f.write_only] for f in fields]
+            for name, fields in scanned.fields.items()
+        },
+        "aliases": sorted(scanned.aliases),
+        "names": scanned.imports,
+    }
+
+
+def thawed(data: dict[str, Any]) -> Finished:
+    scanned = Scanned(
+        {name: tuple(bases) for name, bases in data["bases"].items()},
+        {name: {value: member for value, member in members} for name, members in data["enums"].items()},
+        {name: tuple(Field(*f) for f in fields) for name, fields in data["fields"].items()},
+        frozenset(data["aliases"]),
+        dict(data["names"]),
+    )
+    return Finished(tuple(data["imports"]), data["body"], scanned)
+
+
 def finish(
     source: str, *, carrier: str, file: str, optional_tags: dict[str, frozenset[str]] | None = None
 ) -> tuple[str, Scanned]:
     """The models module and what it defines: our imports, no carrier, every literal through `encode`, and tag
-    fields spelled with their enum members (`_enum_tags`). The module is parsed once, and every change is
-    placed by that one tree: a large spec's module is megabytes, and each parse of it a third of a second,
-    each tokenize of it more."""
+    fields spelled with their enum members (`_enum_tags`)."""
+    done = finished(source, carrier=carrier, file=file, optional_tags=optional_tags)
+    return joined(list(done.imports), [done])
+
+
+def joined(imports: list[str], modules: Sequence[Finished]) -> tuple[str, Scanned]:
+    """The models module of finished modules (the parts of a large spec's, in order) under one header of `imports`
+    (the engine's lines that `Finished.imports` keep), and what it defines."""
+    head = "\n".join(["from __future__ import annotations", "", *_OWN_IMPORTS, *imports])
+    body = "\n\n\n".join(module.body for module in modules if module.body)
+    scans = [module.scanned for module in modules]
+    scanned = Scanned(
+        {name: bases for scan in scans for name, bases in scan.bases.items()},
+        {name: members for scan in scans for name, members in scan.enums.items()},
+        {name: fields for scan in scans for name, fields in scan.fields.items()},
+        frozenset(name for scan in scans for name in scan.aliases),
+        {name: origin for scan in scans for name, origin in scan.imports.items()},
+    )
+    return head + "\n" + body + "\n", scanned
+
+
+def kept(line: str) -> bool:
+    """Whether an import line of the engine's stays in the module: ours stand for its future and dataclasses."""
+    return not line.startswith(("from __future__", "from dataclasses import"))
+
+
+def finished(
+    source: str, *, carrier: str, file: str, optional_tags: dict[str, frozenset[str]] | None = None
+) -> Finished:
+    """One engine module finished. The module is parsed once, and every change is placed by that one tree: a
+    large spec's module is megabytes, and each parse of it a third of a second, each tokenize of it more."""
     source = _HEADER.sub("", source, count=1)
     lines = source.split("\n")
-    imports = [line for line in lines if line.startswith(("import ", "from "))]
-    kept = [line for line in imports if not line.startswith(("from __future__", "from dataclasses import"))]
-    body = "\n".join(line for line in lines if line not in imports)
-    head = "\n".join(["from __future__ import annotations", "", *_OWN_IMPORTS, *kept, ""])
+    # The engine writes its imports first: the lines up to the first that is neither an import nor blank.
+    top = next(
+        (n for n, line in enumerate(lines) if line.strip() and not line.startswith(("import ", "from "))), len(lines)
+    )
+    imports = [line for line in lines[:top] if line.startswith(("import ", "from "))]
+    own = [line for line in imports if kept(line)]
+    body = "\n".join(lines[top:])
+    head = "\n".join(["from __future__ import annotations", "", *_OWN_IMPORTS, *own, ""])
     text = head + body.lstrip("\n").rstrip("\n") + "\n"
     tree = _parse(text, file)
     carried = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == carrier), None)
@@ -96,8 +168,8 @@ def finish(
     edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
     kept_lines = [line for number, line in enumerate(edited) if number not in dropped and line is not None]
     count = head.count("\n")
-    body = "\n".join(kept_lines[count:]).lstrip("\n").rstrip("\n")
-    return "\n".join(kept_lines[:count]) + "\n" + body + "\n", scanned
+    finished_body = "\n".join(kept_lines[count:]).lstrip("\n").rstrip("\n")
+    return Finished(tuple(own), finished_body, scanned)
 
 
 @dataclass(frozen=True)
