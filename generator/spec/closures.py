@@ -11,10 +11,13 @@ from .. import fingerprint
 from .pointer import canonical, join, resolve
 
 # `$id` gives the references under it another base: "#/a" there is not this document's "/a". A document with one
-# gets no digests. A reference whose target is chosen while validating (`$dynamicRef`, `$recursiveRef`) is
-# taken to reach the whole document.
+# gets no digests. A reference whose target is chosen while validating is taken to reach the whole document:
+# `$dynamicRef` (a keyword of the 3.1 dialect), and `$recursiveRef` where a schema names its own dialect with
+# `$schema` (only JSON Schema 2019-09 reads it, and the validators change dialect only at a `$schema`).
 _REBASED: Final = "$id"
-_DYNAMIC: Final = ("$dynamicRef", "$recursiveRef")
+_DYNAMIC: Final = "$dynamicRef"
+_RECURSIVE: Final = "$recursiveRef"
+_DIALECT: Final = "$schema"
 
 
 class Closures:
@@ -23,7 +26,9 @@ class Closures:
 
     def __init__(self, data: Any) -> None:
         self._data = data
+        self._read = False
         self._reached: dict[str, str] | None = None  # ref target pointer → digest of all it reaches
+        self._recursive = False  # whether the document's `$recursiveRef`s are read
         self._of: dict[int, str | None] = {}
         self._keep: list[Any] = []  # the values digested by id, held so that no id is reused during the run
 
@@ -35,31 +40,33 @@ class Closures:
         key = id(value)
         if key not in self._of:
             self._keep.append(value)
-            self._of[key] = _digest(value, reached)
+            self._of[key] = _digest(value, reached, recursive=self._recursive)
         own = self._of[key]
         return None if own is None else fingerprint.digest("closure", own, *context)
 
     def _targets(self) -> dict[str, str] | None:
-        if self._reached is None:
-            self._reached = _reached(self._data) or {}
-        return self._reached or None
+        if not self._read:
+            self._read = True
+            self._recursive = _names_a_dialect(self._data)
+            self._reached = _reached(self._data, recursive=self._recursive)
+        return self._reached
 
 
-def _digest(value: Any, reached: dict[str, str]) -> str | None:
+def _digest(value: Any, reached: dict[str, str], *, recursive: bool) -> str | None:
     try:
         text = repr(value)
     except RecursionError:
         return None
-    links = _links(value)
+    links = _links(value, recursive=recursive)
     if links is None or any(target not in reached for _, target in links):
         return None
     return fingerprint.digest(text, *sorted({reached[target] for _, target in links}))
 
 
-def _reached(data: Any) -> dict[str, str] | None:
+def _reached(data: Any, *, recursive: bool) -> dict[str, str] | None:
     """Each reference target's digest over its own text and the digests of the targets it reaches, found per
     strongly connected group of targets (a cycle's members reach each other, and share one)."""
-    links = _links(data)
+    links = _links(data, recursive=recursive)
     if links is None:
         return None
     edges: dict[str, set[str]] = {target: set() for _, target in links}
@@ -87,9 +94,10 @@ def _reached(data: Any) -> dict[str, str] | None:
     return digests
 
 
-def _links(data: Any) -> list[tuple[str, str]] | None:
-    """(pointer of the mapping that refers, pointer it reaches) for every reference under `data`; None when one
-    cannot be followed here. A pointer is spelled only for a mapping that refers."""
+def _links(data: Any, *, recursive: bool) -> list[tuple[str, str]] | None:
+    """(pointer of the mapping that refers, pointer it reaches) for every reference under `data`, `$recursiveRef`
+    included when `recursive`; None when one cannot be followed here. A pointer is spelled only for a mapping
+    that refers."""
     found: list[tuple[str, str]] = []
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     while stack:
@@ -102,12 +110,25 @@ def _links(data: Any) -> list[tuple[str, str]] | None:
                 if not (ref == "#" or ref.startswith("#/")):
                     return None
                 found.append((join("#", *path), canonical(ref)))
-            if any(key in value for key in _DYNAMIC):
+            if _DYNAMIC in value or (recursive and _RECURSIVE in value):
                 found.append((join("#", *path), "#"))
             stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
         elif isinstance(value, list):
             stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
     return found
+
+
+def _names_a_dialect(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if _DIALECT in value:
+                return True
+            stack.extend(v for v in value.values() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend(v for v in value if isinstance(v, dict | list))
+    return False
 
 
 def _groups(edges: dict[str, set[str]]) -> list[list[str]]:

@@ -201,13 +201,26 @@ def test_no_walk_is_remembered_where_a_reference_has_another_base(tmp_path: Path
     assert len(walks) == first
 
 
-def test_a_dynamic_reference_reaches_the_whole_document(tmp_path: Path, walks: list[Any]) -> None:
-    """`$recursiveRef` and `$dynamicRef` are resolved while validating: a schema holding one is walked again after
-    an edit anywhere, and the others only where they reach the edit."""
-    dynamic = {"type": "object", "properties": {"next": {"$recursiveRef": "#"}}}
-    validate(_load(tmp_path, _referring(extra={"components": {"schemas": {"Tree": dynamic}}})), store=Cache())
+@pytest.mark.parametrize(
+    ("keyword", "dialect", "walked_again"),
+    [
+        ("$dynamicRef", None, True),  # a keyword of the 3.1 dialect
+        ("$recursiveRef", "https://json-schema.org/draft/2019-09/schema", True),  # read where a schema says 2019-09
+        ("$recursiveRef", None, False),  # read by no dialect the document's schemas are checked in
+    ],
+)
+def test_a_reference_resolved_while_validating_reaches_the_whole_document(
+    tmp_path: Path, walks: list[Any], keyword: str, dialect: str | None, walked_again: bool
+) -> None:
+    """A schema holding a `$dynamicRef`, or a `$recursiveRef` where a schema names the dialect that reads it, is
+    walked again after an edit anywhere; the others only where they reach the edit."""
+    dynamic = {"type": "object", "properties": {"next": {keyword: "#"}}}
+    components: dict[str, Any] = {"Tree": dynamic}
+    if dialect:
+        components["Named"] = {"$schema": dialect, "type": "string"}
+    validate(_load(tmp_path, _referring(extra={"components": {"schemas": components}})), store=Cache())
     walks.clear()
-    unrelated = _referring(extra={"components": {"schemas": {"Tree": dynamic}}})
+    unrelated = _referring(extra={"components": {"schemas": components}})
     unrelated["info"]["description"] = "changed"
     validate(_load(tmp_path, unrelated), store=Cache())
-    assert walks == [dynamic]
+    assert walks == ([dynamic] if walked_again else [])
