@@ -48,8 +48,9 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
     keys = [key for key in schemas if key != plan.carrier]
     carrier = schemas.get(plan.carrier) if plan.carrier else None
     slots: dict[str, Any] = carrier.get("properties", {}) if isinstance(carrier, dict) else {}
-    found = {key: _targets(schemas[key], schemas) for key in keys}
-    found.update({f"slot:{name}": _targets(schema, schemas) for name, schema in slots.items()})
+    read = {key: _read(schemas[key], schemas) for key in keys}
+    found = {key: targets for key, (targets, _) in read.items()}
+    found.update({f"slot:{name}": _read(schema, schemas)[0] for name, schema in slots.items()})
     if any(targets is None for targets in found.values()):
         return [document]
     named = {key: [t for t in targets or () if t != plan.carrier] for key, targets in found.items()}
@@ -62,7 +63,7 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
         joined.join(key, seen.setdefault(_squashed(key), key))
     # And the names it makes up from a property's (`Type`, `TypeEnum`, `InputItem`), numbered across one run:
     # components that could make up names starting alike stay together, and with the components so named.
-    made_up = {key: _invented(schemas[key]) for key in keys}
+    made_up = {key: invented for key, (_, invented) in read.items()}
     starts = {name for names in made_up.values() for name in names}
     for key in keys:
         for name in made_up[key]:
@@ -210,23 +211,6 @@ def _squashed(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _invented(schema: Any) -> set[str]:
-    """The properties, anywhere in a component, whose inline union holds a constant, an enum, an array or an
-    object: the engine names what it makes for such a member after the property (OpenAI's nullable
-    `type: anyOf [const, null]` becomes `TypeEnum` and `Type`; an `input: oneOf [..., array]` gives `InputItem`,
-    beside a component of that name), and numbers those names across its run. Squashed, as keys are."""
-    found = set()
-    for node in pointer.containers(schema):
-        properties = node.get("properties") if isinstance(node, dict) else None
-        for name, inner in properties.items() if isinstance(properties, dict) else ():
-            members = [*(inner.get("anyOf") or ()), *(inner.get("oneOf") or ())] if isinstance(inner, dict) else []
-            if any(_named_by_the_engine(member) for member in members):
-                found.add(_squashed(str(name)))
-    # A property named in punctuation alone would join every component; a clash from it still stops `merge`.
-    found.discard("")
-    return found
-
-
 def _named_by_the_engine(member: Any) -> bool:
     if not isinstance(member, dict):
         return False
@@ -237,22 +221,38 @@ def _named_by_the_engine(member: Any) -> bool:
     )
 
 
-def _targets(schema: Any, schemas: dict[str, Any]) -> list[str] | None:
-    """The component keys a schema names, by `$ref` anywhere in it or in a discriminator's mapping; None when it
-    names something else the engine would have to find (a mapping to no component)."""
-    found = []
-    for _, ref in pointer.refs(schema):
-        if ref.startswith(_PREFIX):
-            found.append(pointer.split(ref)[2])
+def _read(schema: Any, schemas: dict[str, Any]) -> tuple[list[str] | None, set[str]]:
+    """In one walk of a component: the component keys it names, by `$ref` anywhere in it or in a discriminator's
+    mapping (None when it names something else the engine would have to find: a mapping to no component); and
+    the properties, anywhere in it, whose inline union holds a constant, an enum, an array or an object: the
+    engine names what it makes for such a member after the property (OpenAI's nullable `type: anyOf [const,
+    null]` becomes `TypeEnum` and `Type`; an `input: oneOf [..., array]` gives `InputItem`, beside a component
+    of that name), and numbers those names across its run. Squashed, as keys are."""
+    found: list[str] = []
+    invented: set[str] = set()
+    mapped: list[Any] = []
     for node in pointer.containers(schema):
-        discriminator = node.get("discriminator") if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_PREFIX):
+            found.append(pointer.split(ref)[2])
+        discriminator = node.get("discriminator")
         mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
-        for value in mapping.values() if isinstance(mapping, dict) else ():
-            key = pointer.split(value)[2] if isinstance(value, str) and value.startswith(_PREFIX) else value
-            if key not in schemas:
-                return None
-            found.append(key)
-    return [key for key in found if key in schemas]
+        mapped.extend(mapping.values() if isinstance(mapping, dict) else ())
+        properties = node.get("properties")
+        for name, inner in properties.items() if isinstance(properties, dict) else ():
+            members = [*(inner.get("anyOf") or ()), *(inner.get("oneOf") or ())] if isinstance(inner, dict) else []
+            if any(_named_by_the_engine(member) for member in members):
+                invented.add(_squashed(str(name)))
+    for value in mapped:
+        key = pointer.split(value)[2] if isinstance(value, str) and value.startswith(_PREFIX) else value
+        if key not in schemas:
+            return None, invented
+        found.append(key)
+    # A property named in punctuation alone would join every component; a clash from it still stops `merge`.
+    invented.discard("")
+    return [key for key in found if key in schemas], invented
 
 
 class _Joined:
