@@ -33,7 +33,10 @@ from .hoist import SCHEMAS, Plan
 # of about this many (or the largest group, if larger) cost a little less than one run over them all (GitHub's
 # 776 schemas in four parts: 3.05 s of CPU against 3.40 s whole, the fastest of six runs each).
 SPLIT_AT: Final = 300
-PART_SIZE: Final = 128
+# The small groups go into parts of this many: an edit to one runs the engine on its part alone. OpenAI's 560
+# small schemas took 1.46 s of engine time in parts of 64 against 1.65 s in parts of 128 (and 1.9 s in parts
+# of 32), and the part an edit to its first schema runs took 0.29 s against 0.67 s.
+PART_SIZE: Final = 64
 _PREFIX: Final = SCHEMAS + "/"
 
 

@@ -47,8 +47,7 @@ class Closures:
     def _targets(self) -> dict[str, str] | None:
         if not self._read:
             self._read = True
-            self._recursive = _names_a_dialect(self._data)
-            self._reached = _reached(self._data, recursive=self._recursive)
+            self._reached, self._recursive = _reached(self._data)
         return self._reached
 
 
@@ -57,18 +56,22 @@ def _digest(value: Any, reached: dict[str, str], *, recursive: bool) -> str | No
         text = repr(value)
     except RecursionError:
         return None
-    links = _links(value, recursive=recursive)
-    if links is None or any(target not in reached for _, target in links):
+    targets = _targets(value, recursive=recursive)
+    if targets is None or not targets <= reached.keys():
         return None
-    return fingerprint.digest(text, *sorted({reached[target] for _, target in links}))
+    return fingerprint.digest(text, *sorted({reached[target] for target in targets}))
 
 
-def _reached(data: Any, *, recursive: bool) -> dict[str, str] | None:
+def _reached(data: Any) -> tuple[dict[str, str] | None, bool]:
     """Each reference target's digest over its own text and the digests of the targets it reaches, found per
-    strongly connected group of targets (a cycle's members reach each other, and share one)."""
-    links = _links(data, recursive=recursive)
-    if links is None:
-        return None
+    strongly connected group of targets (a cycle's members reach each other, and share one); and whether the
+    document's `$recursiveRef`s are read (a schema names its dialect)."""
+    read = _links(data)
+    if read is None:
+        return None, False
+    links, recursive, dialect = read
+    if dialect:
+        links += recursive
     edges: dict[str, set[str]] = {target: set() for _, target in links}
     for container, target in links:  # each target holding the reference reaches what it names
         holder = container
@@ -83,7 +86,7 @@ def _reached(data: Any, *, recursive: bool) -> dict[str, str] | None:
         try:
             texts[target] = repr(resolve(data, target))
         except RecursionError:
-            return None
+            return None, False
     digests: dict[str, str] = {}
     for group in _groups(edges):  # each group after every group it reaches
         members = set(group)
@@ -91,14 +94,16 @@ def _reached(data: Any, *, recursive: bool) -> dict[str, str] | None:
         shared = fingerprint.digest("group", *sorted(f"{m}\n{texts[m]}" for m in group), *beyond)
         for member in group:
             digests[member] = fingerprint.digest(texts[member], shared)
-    return digests
+    return digests, dialect
 
 
-def _links(data: Any, *, recursive: bool) -> list[tuple[str, str]] | None:
-    """(pointer of the mapping that refers, pointer it reaches) for every reference under `data`, `$recursiveRef`
-    included when `recursive`; None when one cannot be followed here. A pointer is spelled only for a mapping
-    that refers."""
+def _links(data: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool] | None:
+    """(pointer of the mapping that refers, pointer it reaches) for every reference under `data`, and apart for
+    its `$recursiveRef`s; and whether a mapping names its dialect (`$schema`). None when a reference cannot be
+    followed here. A pointer is spelled only for a mapping that refers."""
     found: list[tuple[str, str]] = []
+    recursive: list[tuple[str, str]] = []
+    dialect = False
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
@@ -110,25 +115,38 @@ def _links(data: Any, *, recursive: bool) -> list[tuple[str, str]] | None:
                 if not (ref == "#" or ref.startswith("#/")):
                     return None
                 found.append((join("#", *path), canonical(ref)))
-            if _DYNAMIC in value or (recursive and _RECURSIVE in value):
+            if _DYNAMIC in value:
                 found.append((join("#", *path), "#"))
+            if _RECURSIVE in value:
+                recursive.append((join("#", *path), "#"))
+            dialect = dialect or _DIALECT in value
             stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
         elif isinstance(value, list):
             stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
-    return found
+    return found, recursive, dialect
 
 
-def _names_a_dialect(data: Any) -> bool:
-    stack = [data]
+def _targets(value: Any, *, recursive: bool) -> set[str] | None:
+    """The pointers the references under `value` reach, as `_links` reads them (`$recursiveRef`s when
+    `recursive`)."""
+    found: set[str] = set()
+    stack = [value]
     while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            if _DIALECT in value:
-                return True
-            stack.extend(v for v in value.values() if isinstance(v, dict | list))
-        elif isinstance(value, list):
-            stack.extend(v for v in value if isinstance(v, dict | list))
-    return False
+        node = stack.pop()
+        if isinstance(node, dict):
+            if _REBASED in node:
+                return None
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if not (ref == "#" or ref.startswith("#/")):
+                    return None
+                found.add(canonical(ref))
+            if _DYNAMIC in node or (recursive and _RECURSIVE in node):
+                found.add("#")
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return found
 
 
 def _groups(edges: dict[str, set[str]]) -> list[list[str]]:

@@ -44,7 +44,8 @@ def validate(doc: Document, *, store: Cache | None = None) -> list[Diagnostic]:
         return [_at(doc, "#/openapi", f'the version must be a string such as "3.1.0", not {shown} (quote it)')]
     if not re.fullmatch(r"3\.[01]\.\d+(-.+)?", version):
         return [_at(doc, "#/openapi", f"OpenAPI {version} is not supported: only {SUPPORTED} are")]
-    problems = [*_check_templates(doc), *_check_refs(doc), *_check_cycles(doc, version)]
+    found = list(openapi.refs(doc.data))  # both checks read every reference
+    problems = [*_check_templates(doc), *_check_refs(doc, found), *_check_cycles(doc, version, found)]
     mappings = list(_check_mappings(doc))
     if problems:
         # The validator cannot run past a dangling reference or a cycle (it recurses until Python stops it), so
@@ -96,9 +97,10 @@ def template_problem(path: str) -> str | None:
     return None if opened is None else "has an unclosed '{'"
 
 
-def _check_refs(doc: Document) -> Iterator[Diagnostic]:
-    # References inside vendor extensions are opaque data (a link to a docs page, say): never followed.
-    for pointer, ref in openapi.refs(doc.data):
+def _check_refs(doc: Document, found: list[tuple[str, str]]) -> Iterator[Diagnostic]:
+    """`found`: the document's references, `openapi.refs`: those inside vendor extensions are opaque data (a link to
+    a docs page, say), never followed."""
+    for pointer, ref in found:
         if not ref.startswith("#"):
             # load_spec bundles every file reference; one left here was read without it (a single file, say).
             yield _at(doc, pointer, f"$ref {ref!r} leaves the document: it was read without the files it names")
@@ -112,7 +114,7 @@ _COMPOSED: Final = ("allOf", "anyOf", "oneOf")
 _REF_KEY: Final = "/$ref"
 
 
-def _check_cycles(doc: Document, version: str) -> Iterator[Diagnostic]:
+def _check_cycles(doc: Document, version: str, found: list[tuple[str, str]]) -> Iterator[Diagnostic]:
     """Each `$ref` that closes a cycle of references and `allOf`/`anyOf`/`oneOf` parts with no property or array
     item on the way (a schema made of itself, a `$ref` whose chain comes back to it): nothing can bottom out, and
     the validator and the model engine would recurse until Python stops them. A cycle through a property or an
@@ -122,7 +124,7 @@ def _check_cycles(doc: Document, version: str) -> Iterator[Diagnostic]:
     siblings = not version.startswith("3.0")
     state: dict[str, bool] = {}  # node pointer → True while on the walk's path, False once done
     reported: set[str] = set()
-    for where, _ in openapi.refs(data):
+    for where, _ in found:
         start = where[: -len(_REF_KEY)]
         if start in state:
             continue
@@ -264,7 +266,8 @@ def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Dia
     try:
         for raw in validator_class(doc.data).iter_errors():
             if places is None:
-                places, defaults, pathless = _containers(doc.data), _Defaults(doc.data), _Named(doc.data)
+                places, found_defaults = _containers(doc.data)
+                defaults, pathless = _Defaults(found_defaults), _Named(doc.data)
             error = _deepest(raw, getattr(raw, _SCHEMA_OBJECT, doc.data))
             pointer = _pointer(error, places) or _within_schema(doc.data, places, raw, error)
             message = _message(error)
@@ -655,12 +658,8 @@ def _pointer(error: Any, places: dict[int, str]) -> str | None:
 class _Defaults:
     """Every `default` in the document, in document order, handed out once each by value."""
 
-    def __init__(self, data: Any) -> None:
-        self.found: list[tuple[str, Any, Any]] = [
-            (join(where, "default"), value["default"], value.get("type"))
-            for where, value in walk(data)
-            if isinstance(value, dict) and "default" in value
-        ]
+    def __init__(self, found: list[tuple[str, Any, Any]]) -> None:
+        self.found = found  # (pointer, value, declared type), as `_containers` finds them
         self.used: set[str] = set()
 
     def take(self, instance: Any, expected: Any) -> str | None:
@@ -765,13 +764,22 @@ def _message(error: Any) -> str:
     return message if len(message) <= 300 else message[:297] + "..."
 
 
-def _containers(data: Any) -> dict[int, str]:
-    """Map id() of every dict and list in the document to its pointer."""
+def _containers(data: Any) -> tuple[dict[int, str], list[tuple[str, Any, Any]]]:
+    """id() of every dict and list in the document → its pointer; and every `default` in document order, with its
+    pointer and its schema's declared type (`_Defaults`)."""
     places: dict[int, str] = {}
-    for where, value in walk(data):
-        if isinstance(value, (dict, list)):
-            places.setdefault(id(value), where)
-    return places
+    defaults: list[tuple[str, Any, Any]] = []
+    stack: list[tuple[str, Any]] = [("#", data)]
+    while stack:
+        where, value = stack.pop()
+        places.setdefault(id(value), where)  # a node met twice (a YAML alias) is placed where it is first met
+        if isinstance(value, dict):
+            if "default" in value:
+                defaults.append((join(where, "default"), value["default"], value.get("type")))
+            stack.extend((join(where, k), v) for k, v in reversed(value.items()) if isinstance(v, dict | list))
+        else:
+            stack.extend((join(where, i), v) for i, v in reversed(list(enumerate(value))) if isinstance(v, dict | list))
+    return places, defaults
 
 
 def _locate(data: Any, places: dict[int, str], error: Any) -> str:
