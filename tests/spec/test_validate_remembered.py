@@ -168,8 +168,8 @@ def test_a_problem_an_earlier_walk_reported_is_found_again_once_that_walk_is_gon
     tmp_path: Path, walks: list[Any]
 ) -> None:
     """Two operations reach one broken schema outside the components. The validator walks it once, from the
-    first, and stops there when the second's schema reaches it through a property: the second's walk is not remembered as sound, and
-    once the first no longer refers to it, the problem is found from the second."""
+    first, and stops there when the second's schema reaches it through a property: the second's walk is not
+    remembered as sound, and once the first no longer refers to it, the problem is found from the second."""
     broken = {"type": "object", "properties": {"count": {"type": "integer", "default": "ten"}}}
 
     def document(*, first_refers: bool) -> dict[str, Any]:
