@@ -18,6 +18,7 @@ _REBASED: Final = "$id"
 _DYNAMIC: Final = "$dynamicRef"
 _RECURSIVE: Final = "$recursiveRef"
 _DIALECT: Final = "$schema"
+_REFERRING: Final = frozenset({"$ref", _DYNAMIC, _RECURSIVE})
 
 
 class Closures:
@@ -97,10 +98,10 @@ def _reached(data: Any) -> tuple[dict[str, str] | None, bool]:
     return digests, dialect
 
 
-def _links(data: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool] | None:
+def _links(data: Any, *, placed: bool = True) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool] | None:
     """(pointer of the mapping that refers, pointer it reaches) for every reference under `data`, and apart for
     its `$recursiveRef`s; and whether a mapping names its dialect (`$schema`). None when a reference cannot be
-    followed here. A pointer is spelled only for a mapping that refers."""
+    followed here. A pointer is spelled only for a mapping that refers, and not at all unless `placed`."""
     found: list[tuple[str, str]] = []
     recursive: list[tuple[str, str]] = []
     dialect = False
@@ -110,43 +111,31 @@ def _links(data: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]], boo
         if isinstance(value, dict):
             if _REBASED in value:
                 return None
+            where = join("#", *path) if placed and _REFERRING.intersection(value) else ""
             ref = value.get("$ref")
             if isinstance(ref, str):
                 if not (ref == "#" or ref.startswith("#/")):
                     return None
-                found.append((join("#", *path), canonical(ref)))
+                found.append((where, canonical(ref)))
             if _DYNAMIC in value:
-                found.append((join("#", *path), "#"))
+                found.append((where, "#"))
             if _RECURSIVE in value:
-                recursive.append((join("#", *path), "#"))
+                recursive.append((where, "#"))
             dialect = dialect or _DIALECT in value
-            stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
+            stack.extend(((*path, k) if placed else (), v) for k, v in value.items() if isinstance(v, dict | list))
         elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
+            stack.extend(((*path, i) if placed else (), v) for i, v in enumerate(value) if isinstance(v, dict | list))
     return found, recursive, dialect
 
 
 def _targets(value: Any, *, recursive: bool) -> set[str] | None:
     """The pointers the references under `value` reach, as `_links` reads them (`$recursiveRef`s when
     `recursive`)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if _REBASED in node:
-                return None
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                if not (ref == "#" or ref.startswith("#/")):
-                    return None
-                found.add(canonical(ref))
-            if _DYNAMIC in node or (recursive and _RECURSIVE in node):
-                found.add("#")
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
-    return found
+    read = _links(value, placed=False)
+    if read is None:
+        return None
+    found, recursive_found, _ = read
+    return {target for _, target in found + (recursive_found if recursive else [])}
 
 
 def _groups(edges: dict[str, set[str]]) -> list[list[str]]:
