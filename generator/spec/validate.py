@@ -400,6 +400,9 @@ class _Checked:
             self.passed.add(key)
             validator.visited_schema_ids.append(id(value))  # as the validator marks a schema it has walked
             return
+        # A schema the validator walked before in this run is not walked again (it returns at once): nothing is
+        # learnt of it asked this way, and nothing is remembered.
+        walked_before = id(value) in validator.visited_schema_ids
         state = _Walk([id(value)])
         self.walking.append(state)
         try:
@@ -410,7 +413,7 @@ class _Checked:
             self.walking.pop()
         if state.wrong or id(value) in self.wrong:
             self.wrong.add(id(value))
-        elif key is not None:
+        elif key is not None and not walked_before:
             self.passed.add(key)
 
     def below(self, validator: Any, schema: Any, walk: Callable[[], Iterator[Any]]) -> Iterator[Any]:
