@@ -224,3 +224,30 @@ def test_a_reference_resolved_while_validating_reaches_the_whole_document(
     unrelated["info"]["description"] = "changed"
     validate(_load(tmp_path, unrelated), store=Cache())
     assert walks == ([dynamic] if walked_again else [])
+
+
+def test_a_schema_walked_first_as_a_property_is_not_remembered_from_its_own_walk(
+    tmp_path: Path, walks: list[Any]
+) -> None:
+    """The validator walks a schema once per run. Reached first as another schema's property, its undefined
+    `required` names are not asked (a property's walk does not ask them), and its own walk then returns at
+    once: that walk learnt nothing, so once no schema holds it as a property, the problem is reported."""
+    shape = {"allOf": [{"type": "object"}], "required": ["undefined_name"]}
+
+    def document(*, held: bool) -> dict[str, Any]:
+        schemas: dict[str, Any] = {}
+        if held:
+            schemas["Holder"] = {"type": "object", "properties": {"shape": {"$ref": "#/components/schemas/Shape"}}}
+        schemas["Shape"] = shape
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }
+
+    assert validate(_load(tmp_path, document(held=True)), store=Cache()) == []
+    alone = _load(tmp_path, document(held=False))
+    plain = validate(alone)
+    assert any("undefined_name" in p.message for p in plain), plain
+    assert validate(alone, store=Cache()) == plain
