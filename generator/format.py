@@ -167,8 +167,18 @@ def _likely_cut(lines: list[str], index: int) -> bool:
         above = index - 1
         while above > 0 and not lines[above].strip():
             above -= 1
-        return above < index - 1 and lines[above][:1] == " "
+        return above < index - 1 and lines[above][:1] == " " and _in_definition(lines, above)
     return bool(_ASSIGNMENT.match(line)) and (bool(_ASSIGNMENT.match(before)) or before in (")", "]", "}"))
+
+
+def _in_definition(lines: list[str], index: int) -> bool:
+    """Whether the indented line `index` looks like part of a class or function: the nearest line above it at the
+    margin opens one (or closes its multi-line signature). An indented line may also be inside a string at the
+    top level (a type alias's docstring): a run cut after one would not parse as `_chunks` cuts it, and the
+    whole module would go down the one-core path."""
+    while index > 0 and not lines[index][:1].strip():
+        index -= 1
+    return lines[index].startswith(("class ", "def ", "async def ", "@", ")"))
 
 
 def _starts_run(lines: list[str], index: int) -> bool:

@@ -213,12 +213,35 @@ def test_a_run_that_may_not_end_where_its_lines_suggest_leaves_its_module_to_one
     """The lines after the string's indented one look like a definition after another's end; parsing shows
     they are inside a string, and the module goes the one-core way, to black's bytes."""
     text = (
-        'def first():\n    return 1\n\n\nTEXT = """\n    x\n\nclass NotAClass:\n    y\n"""\n\n\n'
+        'def first():\n    return 1\n\n\nTEXT = """\ndef looks_like():\n    x\n\nclass NotAClass:\n    y\n"""\n\n\n'
         "def second():\n    return 2\n"
     )
     monkeypatch.setattr(fmt, "CHUNK_LINES", 2)
-    assert fmt._spans(text.split("\n"))[0] == (0, 7)  # ends inside the string
+    assert fmt._spans(text.split("\n"))[0] == (0, 8)  # ends inside the string
     assert fmt._format_runs({"pkg/m.py": text}, jobs=2, cache=False) == {}
+    files = {"pkg/m.py": text}
+    assert fmt.format_files(files, source="spec.yaml", cache=False, jobs=2, laid_out=frozenset(files)) == {
+        "pkg/m.py": _whole(text)
+    }
+
+
+def test_a_type_alias_docstring_of_indented_lines_does_not_end_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A description's indented lines in a type alias's docstring, then a class: the lines look like a
+    definition's end, but `_chunks` never cuts after an alias. The runs end elsewhere, and the module is
+    formatted a run at a time, not whole on one core."""
+    alias = (
+        "Tools: TypeAlias = list[int]\n"
+        '"""Tools the model may call:\n- **Built-in**: provided by the service, like\n  web search."""\n\n\n'
+    )
+    model = "class Tool{n}Spec:\n    name: str\n\n\nclass Tool{n}:\n    spec: Tool{n}Spec\n    size: int = 1\n\n\n"
+    text = "from typing import TypeAlias\n\n\n" + "".join(alias + model.format(n=n) for n in range(6))
+    text = text.rstrip("\n") + "\n"
+    monkeypatch.setattr(fmt, "CHUNK_LINES", 8)
+    lines = text.split("\n")
+    spans = fmt._spans(lines)
+    assert len(spans) > 2
+    assert all(lines[end].startswith("class Tool") and not lines[end].endswith("Spec:") for _, end in spans[:-1])
+    assert set(fmt._format_runs({"pkg/m.py": text}, jobs=2, cache=False)) == {"pkg/m.py"}
     files = {"pkg/m.py": text}
     assert fmt.format_files(files, source="spec.yaml", cache=False, jobs=2, laid_out=frozenset(files)) == {
         "pkg/m.py": _whole(text)
