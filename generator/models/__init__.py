@@ -129,34 +129,39 @@ def _engine(
     plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool, side_by_side: bool
 ) -> tuple[list[_Answer], list[str] | None, dict[str, Any]]:
     """The engine's modules and metadata for the planned document: one run's, or, for a large one, its independent
-    parts' (`parts.split`) with the import lines they need together. They run one after the other, or,
-    `side_by_side`, in two shares of about equal work, one of them in a forked process (`parts.shares`). When
-    they cannot be put back together exactly, or one fails, the whole document runs, and says what is wrong
-    where."""
-    run = partial(engine.remembered, file=file, templates=templates, cache=cache)
-    documents = parts.split(plan)
-    if len(documents) > 1:
-        mine, theirs = parts.shares(documents)
-        other = partial(_each, run, [documents[i] for i in theirs])
+    parts' (`parts.cut_up`, `parts.answered`) with the import lines they need together. They run one after the
+    other, or, `side_by_side`, in two shares of about equal work, one of them in a forked process
+    (`parts.shares`). When they cannot be put back together exactly, or one fails, the whole document runs,
+    and says what is wrong where."""
+    cut = parts.cut_up(plan)
+    if cut is not None:
+        # A group's answer is remembered unless model templates of the user's own may change it (as the engine's).
+        own = templates is not None and (templates / "models").is_dir()
+        answer = partial(
+            parts.answered, cut, run=partial(engine.run, file=file, templates=templates), cache=cache and not own
+        )
+        mine, theirs = parts.shares([cut.engine_document(groups) for groups in cut.parts])
+        other = partial(_each, answer, theirs)
         apart = Background(other, other, fork=side_by_side and can_fork())
         here = there = None
         with contextlib.suppress(GeneratorError):  # the whole document's run reports it
-            here = _each(run, [documents[i] for i in mine])
+            here = _each(answer, mine)
         if here is not None or apart.process is not None:  # a forked run is always collected
             with contextlib.suppress(GeneratorError):
                 there = apart.result()
         if here is not None and there is not None:
             answers = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
-            results = [answers[index] for index in range(len(documents))]
-            merged = parts.merge(results, carrier=plan.carrier, cache=cache)
+            results = [answers[index] for index in range(len(cut.parts))]
+            done = [result for result in results if result is not None]
+            merged = parts.merge(done, carrier=plan.carrier, cache=cache) if len(done) == len(results) else None
             if merged is not None:
-                return results, merged[0], merged[1]
-    whole = run(plan.document)
+                return done, merged[0], merged[1]
+    whole = engine.remembered(plan.document, file=file, templates=templates, cache=cache)
     return [whole], None, whole[1]
 
 
-def _each(run: Callable[[dict[str, Any]], _Answer], documents: list[dict[str, Any]]) -> list[_Answer]:
-    return [run(document) for document in documents]
+def _each(answer: Callable[[int], _Answer | None], parts: list[int]) -> list[_Answer | None]:
+    return [answer(part) for part in parts]
 
 
 def _origin(source_ref: str, origins: dict[str, str]) -> str:

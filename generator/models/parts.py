@@ -1,19 +1,20 @@
-"""The engine's document → its independent parts, each run apart → one module again.
+"""The engine's document → its independent groups, run in parts → one module again.
 
 Schemas that never refer to each other, directly or through others, are typed the same whether the engine
-meets them in one run or in several. A large spec's document is cut along those seams into parts of about
-`PART_SIZE` schemas: the engine's time grows faster than the number of schemas, so the parts cost less than
-the whole; they can run on both cores; and an edit runs the engine again only for the part it touched (each is
-remembered apart, `engine.remembered`). The engine still names every class, so a cut that could change a name
+meets them in one run or in several. A large spec's document is cut along those seams into groups, and the
+groups into parts of about `PART_SIZE` schemas: the engine's time grows faster than the number of schemas, so
+the parts cost less than the whole, and they can run on both cores. A part's run is divided into what each of
+its groups alone gives (`answered`), and each group's answer is remembered apart: an edit runs the engine
+again only on the groups it touched. The engine still names every class, so a cut that could change a name
 is not made:
-- schemas whose keys could give the same class name (`status`, `Status`) stay in one part, where the engine
+- schemas whose keys could give the same class name (`status`, `Status`) stay in one group, where the engine
   numbers them as it always does; so do schemas where it makes up names from the same property's (a union's
   members: `Type`, `TypeEnum`, `InputItem`), and those with the schemas whose keys start with that name;
 - the parts are put back together only when no class is defined twice, none is named like something a part
   imports (a `UUID` schema beside a `uuid` field), and no part renamed an import (`date as date_aliased`,
   which the engine does for every class of a run once one has a field named `date`); otherwise the whole
   document runs once, as before.
-The module holds the same classes as the whole run's, part after part.
+The module holds the same classes as the whole run's, group after group.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ import ast
 import contextlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from .. import fingerprint
+from ..layout import first_line
 from ..spec import pointer
 from .hoist import SCHEMAS, Plan
 
@@ -40,14 +43,50 @@ PART_SIZE: Final = 64
 _PREFIX: Final = SCHEMAS + "/"
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A document cut into groups (schemas that never refer to each other across groups, each with the carrier's
+    slots that name its schemas) and the parts the groups are run in, both in the order of their first schemas."""
+
+    document: dict[str, Any]
+    carrier: str
+    keys: list[list[str]]  # each group's schema keys, in the planned order
+    slots: list[list[str]]  # each group's slots of the carrier, in the carrier's order
+    parts: list[list[int]]  # the groups of each part
+    place: dict[str, int]  # each schema key's place in the document
+
+    def engine_document(self, groups: Sequence[int]) -> dict[str, Any]:
+        """The engine document of these groups: their schemas in the planned order, and their slots."""
+        document = self.document
+        schemas: dict[str, Any] = document["components"]["schemas"]
+        held = sorted((key for group in groups for key in self.keys[group]), key=self.place.__getitem__)
+        own = {name for group in groups for name in self.slots[group]}
+        part = {key: schemas[key] for key in held}
+        carrier = schemas.get(self.carrier) if self.carrier else None
+        if isinstance(carrier, dict) and own:
+            slots = {name: schema for name, schema in carrier.get("properties", {}).items() if name in own}
+            part[self.carrier] = {key: value for key, value in carrier.items() if key not in ("properties", "required")}
+            part[self.carrier]["properties"] = slots
+            required = [name for name in carrier.get("required", ()) if name in own]
+            if required:
+                part[self.carrier]["required"] = required
+        return {**document, "components": {**document["components"], "schemas": part}}
+
+
 def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict[str, Any]]:
     """The engine documents to run: the planned one, or parts that hold every schema between them, in the order
     of their first schemas. Each keeps its schemas in the planned order, and its own share of the slot carrier's
     properties."""
+    cut = cut_up(plan, at=at, size=size)
+    return [plan.document] if cut is None else [cut.engine_document(groups) for groups in cut.parts]
+
+
+def cut_up(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> Cut | None:
+    """The document's groups and parts, or None when it runs whole (small, one group, or one part)."""
     document = plan.document
     schemas: dict[str, Any] = document["components"]["schemas"]
     if len(schemas) < at:
-        return [document]
+        return None
     keys = [key for key in schemas if key != plan.carrier]
     carrier = schemas.get(plan.carrier) if plan.carrier else None
     slots: dict[str, Any] = carrier.get("properties", {}) if isinstance(carrier, dict) else {}
@@ -55,7 +94,7 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
     found = {key: targets for key, (targets, _) in read.items()}
     found.update({f"slot:{name}": _read(schema, schemas)[0] for name, schema in slots.items()})
     if any(targets is None for targets in found.values()):
-        return [document]
+        return None
     named = {key: [t for t in targets or () if t != plan.carrier] for key, targets in found.items()}
     joined = _Joined([*keys, *(f"slot:{name}" for name in slots)])
     for key, targets in named.items():
@@ -76,43 +115,233 @@ def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict
         for name in starts:
             if squashed.startswith(name):
                 joined.join(key, seen[f"property:{name}"])
-    groups: dict[str, list[str]] = {}
+    grouped: dict[str, list[str]] = {}
     for key in keys:
-        groups.setdefault(joined.find(key), []).append(key)
-    if len(groups) < 2:
-        return [document]
+        grouped.setdefault(joined.find(key), []).append(key)
+    if len(grouped) < 2:
+        return None
+    groups = list(grouped.values())  # in the order of their first schemas
+    root = {joined.find(group[0]): index for index, group in enumerate(groups)}
+    # A slot goes with the schemas it names; one that names none (a plain `str`), with the first group.
+    owned: list[list[str]] = [[] for _ in groups]
+    for name in slots:
+        owned[root.get(joined.find(f"slot:{name}"), 0) if named[f"slot:{name}"] else 0].append(name)
     # Largest groups first, each into the first part with room for it (first-fit decreasing); ties by place in
     # the document. A group larger than a part is one part of its own, never cut, and never joined by the small
-    # ones: they keep to parts of `size`, so that an edit to one of them runs the engine on few schemas.
-    place = {key: index for index, key in enumerate(keys)}
-    bins: list[list[str]] = []
-    for group in sorted(groups.values(), key=lambda g: (-len(g), place[g[0]])):
-        fits = next((b for b in bins if len(b) + len(group) <= size), None)
+    # ones: they keep to parts of `size`, so that few schemas share a part with the one an edit touched.
+    bins: list[list[int]] = []
+    for index in sorted(range(len(groups)), key=lambda i: (-len(groups[i]), i)):
+        fits = next((b for b in bins if sum(len(groups[g]) for g in b) + len(groups[index]) <= size), None)
         if fits is None:
             bins.append(fits := [])
-        fits.extend(group)
+        fits.append(index)
     if len(bins) < 2:
-        return [document]
-    bins.sort(key=lambda b: min(place[key] for key in b))
-    documents = []
-    for index, members in enumerate(bins):
-        held = set(members)
-        roots = {joined.find(key) for key in held}
-        part = {key: value for key, value in schemas.items() if key in held}
-        # A slot goes with the schemas it names; one that names none (a plain `str`), with the first part.
-        own = {
-            name: schema
-            for name, schema in slots.items()
-            if (joined.find(f"slot:{name}") in roots) or (not named[f"slot:{name}"] and index == 0)
-        }
-        if isinstance(carrier, dict) and own:
-            part[plan.carrier] = {key: value for key, value in carrier.items() if key not in ("properties", "required")}
-            part[plan.carrier]["properties"] = own
-            required = [name for name in carrier.get("required", ()) if name in own]
-            if required:
-                part[plan.carrier]["required"] = required
-        documents.append({**document, "components": {**document["components"], "schemas": part}})
-    return documents
+        return None
+    for members in bins:
+        members.sort()
+    bins.sort()
+    return Cut(document, plan.carrier, groups, owned, bins, {key: index for index, key in enumerate(schemas)})
+
+
+_Run = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def answered(cut: Cut, part: int, *, run: _Run, cache: bool) -> tuple[str, dict[str, Any]] | None:
+    """The engine's module and metadata for one part, made of its groups' answers in group order. Each group's
+    answer is what the engine gives for that group alone (`_divided`); with `cache` it is remembered by the
+    group's document, so an edit runs the engine on the groups it touched, not on their whole part. The groups
+    still to answer run together, and the run is divided between them; where it cannot be, each runs alone.
+    None when even a group's own run cannot be divided: the whole document must then run."""
+    from ..cache import Cache
+
+    store = Cache(enabled=cache)
+    members = cut.parts[part]
+    entries = {group: _entry(cut, group) for group in members}
+    pieces: dict[int, _Piece] = {}
+    for group in members:
+        recalled = _recalled(store, entries[group])
+        if recalled is not None:
+            pieces[group] = recalled
+    missing = [group for group in members if group not in pieces]
+    if missing:
+        divided = _divided(run(cut.engine_document(missing)), cut, missing)
+        if divided is None:
+            divided = []
+            for group in missing:
+                alone = _divided(run(cut.engine_document([group])), cut, [group])
+                if alone is None:
+                    return None
+                divided += alone
+        for group, piece in zip(missing, divided, strict=True):
+            pieces[group] = piece
+            store.put("groups", entries[group], json.dumps(piece).encode("utf-8"))
+    return _assembled([pieces[group] for group in members], cut.carrier)
+
+
+# A group's answer: the engine's imports its statements use, as (kind, module, name); its statements' text in
+# the engine's order; the slot carrier's fields for its slots; and its models' metadata (the carrier's with the
+# group's own slots only).
+_Piece = dict[str, Any]
+
+
+def _entry(cut: Cut, group: int) -> str:
+    return fingerprint.digest("group", fingerprint.code(), cut.carrier, repr(cut.engine_document([group])))
+
+
+def _recalled(store: Any, entry: str) -> _Piece | None:
+    hit = store.get("groups", entry)
+    if hit is None:
+        return None
+    with contextlib.suppress(ValueError, TypeError):
+        piece = json.loads(hit)
+        if isinstance(piece, dict) and {"imports", "statements", "carried", "models"} <= set(piece):
+            return piece
+    return None
+
+
+def _divided(answer: tuple[str, dict[str, Any]], cut: Cut, groups: Sequence[int]) -> list[_Piece] | None:
+    """A run over several groups, divided into what each group alone gives: every top-level statement goes to
+    the group of the schema its model came from (a docstring after an alias with that alias), and each group
+    keeps the imports its statements use. None when a statement belongs to no group, or the module holds
+    what is not known to divide (an import after a statement or renamed, a comment between statements)."""
+    source, metadata = answer
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    of_key = {key: index for index, group in enumerate(groups) for key in cut.keys[group]}
+    of_slot = {name: index for index, group in enumerate(groups) for name in cut.slots[group]}
+    owner: dict[str, int] = {}
+    slot_group: dict[str, int] = {}  # a field of the slot carrier → the group of its slot
+    models: list[list[dict[str, Any]]] = [[] for _ in groups]
+    carriers: list[list[dict[str, Any]]] = [[] for _ in groups]
+    for model in metadata.get("models", []):
+        if model.get("class_name") == cut.carrier:
+            fields: list[list[Any]] = [[] for _ in groups]
+            for field in model.get("fields", []):
+                slot = field.get("name") if field.get("original_name") is None else field.get("original_name")
+                if slot not in of_slot:
+                    return None
+                fields[of_slot[slot]].append(field)
+                slot_group[field.get("name")] = of_slot[slot]
+            for index, own in enumerate(fields):
+                if own:  # after the group's models: where the engine lists it depends on the run's other models
+                    carriers[index].append({**model, "fields": own})
+            continue
+        ref = model.get("source_ref")
+        key = pointer.split(ref)[2] if isinstance(ref, str) and ref.startswith(_PREFIX) else None
+        if key not in of_key or owner.setdefault(model.get("class_name"), of_key[key]) != of_key[key]:
+            return None
+        models[of_key[key]].append(model)
+    lines = source.split("\n")
+    imports: dict[str, tuple[str, str, str]] = {}
+    units: list[_Unit] = []  # the module's statements, each docstring with the alias before it
+    carried: list[list[str]] = [[] for _ in groups]  # the carrier's fields for each group's slots
+    carried_names: list[set[str]] = [set() for _ in groups]  # and the names they read
+    end = next((n for n, line in enumerate(lines) if line.strip() and not line.startswith("#")), 0)  # its header
+    for node in tree.body:
+        start = first_line(node)
+        if any(line.strip() for line in lines[end : start - 1]):
+            return None  # a comment between statements
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if units:
+                return None
+            module = "." * node.level + (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+            for alias in node.names:
+                if alias.asname:
+                    return None
+                kind = "from" if isinstance(node, ast.ImportFrom) else "import"
+                imports[alias.name if kind == "from" else alias.name.split(".")[0]] = (kind, module, alias.name)
+        else:
+            text = "\n".join(lines[start - 1 : node.end_lineno])
+            name = _bound(node)
+            if name is None and isinstance(node, ast.Expr) and isinstance(getattr(node.value, "value", None), str):
+                if not units:
+                    return None
+                units[-1].text += "\n" * (start - end) + text  # a docstring, with the alias it follows
+            else:
+                here = "carrier" if name == cut.carrier else owner.get(name) if name is not None else None
+                units.append(_Unit(name, text, _names(node), here))
+                if isinstance(node, ast.ClassDef) and here == "carrier":
+                    # Each slot's field goes with its group: what it reads is imported for the client's hints.
+                    for field in node.body:
+                        target = field.target if isinstance(field, ast.AnnAssign) else None
+                        if isinstance(target, ast.Name) and target.id in slot_group:
+                            group = slot_group[target.id]
+                            carried[group].append("\n".join(lines[field.lineno - 1 : field.end_lineno]))
+                            carried_names[group] |= _names(field)
+        end = node.end_lineno or start
+    # A class the engine made up without a model of its own (a union member it named) belongs to the one group
+    # whose statements use it; used by several, or by none, the run cannot be divided.
+    while any(unit.group is None for unit in units):
+        found = False
+        for unit in units:
+            if unit.group is None:
+                users = {other.group for other in units if isinstance(other.group, int) and unit.name in other.names}
+                if len(groups) == 1 or len(users) == 1:
+                    unit.group, found = (0 if len(groups) == 1 else users.pop()), True
+        if not found:
+            return None
+    pieces: list[_Piece] = []
+    for index in range(len(groups)):
+        own = [unit for unit in units if unit.group == index]
+        used = {name for unit in own for name in unit.names} | carried_names[index]
+        pieces.append(
+            {
+                "imports": sorted(imports[name] for name in used if name in imports),
+                "statements": [unit.text for unit in own],
+                "carried": carried[index],
+                "models": models[index] + carriers[index],
+            }
+        )
+    return pieces
+
+
+@dataclass
+class _Unit:
+    """A top-level statement of the engine's module, and the group it belongs to ("carrier": none)."""
+
+    name: str | None
+    text: str
+    names: set[str]
+    group: int | str | None
+
+
+def _assembled(pieces: Sequence[_Piece], carrier: str) -> tuple[str, dict[str, Any]] | None:
+    """One module of the groups' answers, in their order, under the imports they use together."""
+    statements = [text for piece in pieces for text in piece["statements"]]
+    if not statements:
+        return None
+    imports: dict[tuple[str, str], set[str]] = {}
+    for kind, module, name in (tuple(item) for piece in pieces for item in piece["imports"]):
+        imports.setdefault((kind, module), set()).add(name)
+    head = ["from __future__ import annotations"]
+    for (kind, module), names in sorted(imports.items()):
+        if kind == "from":
+            head.append(f"from {module} import {', '.join(sorted(names))}")
+        else:
+            head.extend(f"import {name}" for name in sorted(names))
+    fields = [text for piece in pieces for text in piece["carried"]]
+    if fields:  # the slot carrier, which the finished module leaves out, with the parts' slots
+        statements.append("\n".join([f"class {carrier}(_Model):", *fields]))
+    source = "\n".join(head) + "\n\n\n" + "\n\n\n".join(statements) + "\n"
+    return source, {"models": [model for piece in pieces for model in piece["models"]]}
+
+
+def _bound(node: ast.stmt) -> str | None:
+    """The name a class, alias or enum statement defines."""
+    if isinstance(node, ast.ClassDef):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id
+    return None
+
+
+def _names(node: ast.AST) -> set[str]:
+    """The names a statement reads: what it needs imported."""
+    return {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)}
 
 
 def shares(documents: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:

@@ -4,6 +4,7 @@ string literal re-encoded, and the classes it defines read back."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import itertools
 import re
@@ -147,7 +148,21 @@ def finished(
         carried = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == carrier), None)
         nodes = [node for node in tree.body if node is not carried]
         lines, strings = text.split("\n"), []
+    # An import no statement reads is left out (the engine imports `typing_extensions.deprecated` for a
+    # deprecated schema whether or not its templates use it): the package imports nothing it does not need.
+    # The slot carrier's reads count: the client's type hints name what its fields use.
+    used = {
+        inner.id
+        for node in tree.body
+        if not isinstance(node, ast.Import | ast.ImportFrom)
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)
+    }
+    trimmed = [line for line in (_used_only(line, used) for line in own) if line is not None]
+    unread = _bound_by(own) - _bound_by(trimmed)
+    own = trimmed
     scanned = _scan(nodes, file)
+    scanned = replace(scanned, imports={name: origin for name, origin in scanned.imports.items() if name not in unread})
     tags: list[_Edit] = []
     for tag in _enum_tags(nodes, scanned):
         expr = tag.expr
@@ -170,6 +185,38 @@ def finished(
     count = head.count("\n")
     finished_body = "\n".join(kept_lines[count:]).lstrip("\n").rstrip("\n")
     return Finished(tuple(own), finished_body, scanned)
+
+
+def _bound_by(lines: list[str]) -> set[str]:
+    """The names import lines bind."""
+    bound: set[str] = set()
+    for line in lines:
+        with contextlib.suppress(SyntaxError, ValueError):
+            for statement in ast.parse(line).body:
+                if isinstance(statement, ast.Import | ast.ImportFrom):
+                    bound.update(alias.asname or alias.name.split(".")[0] for alias in statement.names)
+    return bound
+
+
+def _used_only(line: str, used: set[str]) -> str | None:
+    """An import line of the engine's with only the names that are `used`; None when it keeps none."""
+    try:
+        (statement,) = ast.parse(line).body
+    except (SyntaxError, ValueError):
+        return line  # not one import statement: kept as written
+    if not isinstance(statement, ast.Import | ast.ImportFrom):
+        return line
+    names = [
+        alias
+        for alias in statement.names
+        if (alias.asname or (alias.name if isinstance(statement, ast.ImportFrom) else alias.name.split(".")[0])) in used
+    ]
+    if len(names) == len(statement.names):
+        return line
+    if not names:
+        return None
+    statement.names = names
+    return ast.unparse(statement)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import generator.models.parts as parts
-from generator.models import Models, models_from_plan, plan_models
+from generator.models import Models, engine, models_from_plan, plan_models
 from generator.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,11 +64,11 @@ def _blocks(source: str) -> list[str]:
 def _whole_and_split(
     data: dict[str, Any], file: str, monkeypatch: pytest.MonkeyPatch, at: int, *, side_by_side: bool = False
 ) -> tuple[Models, Models]:
-    real_split, real_merge = parts.split, parts.merge
-    monkeypatch.setattr(parts, "split", lambda plan: [plan.document])
+    real_cut, real_merge = parts.cut_up, parts.merge
+    monkeypatch.setattr(parts, "cut_up", lambda plan: None)
     whole = models_from_plan(plan_models(data, file=file), file=file)
     merged: list[object] = []
-    monkeypatch.setattr(parts, "split", lambda plan: real_split(plan, at=at, size=1))
+    monkeypatch.setattr(parts, "cut_up", lambda plan, **_: real_cut(plan, at=at, size=1))
     monkeypatch.setattr(parts, "merge", lambda *a, **k: merged.append(real_merge(*a, **k)) or merged[-1])
     halves = models_from_plan(plan_models(data, file=file), file=file, side_by_side=side_by_side)
     assert merged and merged[0] is not None, "the halves were not put together"
@@ -192,8 +192,8 @@ def test_thymia_split_everywhere_it_can_be_gives_what_one_run_gives(
 def test_parts_run_in_two_processes_come_back_in_the_order_they_were_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whichever process ran a part, the module holds the parts in document order: the same bytes both ways."""
     doc = load_spec([ROOT / "spec" / "thymia.docs.md"])
-    real_split = parts.split
-    monkeypatch.setattr(parts, "split", lambda plan: real_split(plan, at=2, size=1))
+    real_cut = parts.cut_up
+    monkeypatch.setattr(parts, "cut_up", lambda plan, **_: real_cut(plan, at=2, size=1))
     plan = plan_models(doc.data, file=doc.file)
     assert 0 in parts.shares(parts.split(plan))[1]  # the first part runs in the other process, the last one here
     apart = models_from_plan(plan, file=doc.file, side_by_side=True)
@@ -239,12 +239,110 @@ def test_openai_runs_in_parts_that_give_what_one_run_gives(monkeypatch: pytest.M
     if not (CORPUS / "openai.yaml").is_file():
         pytest.skip("the corpus is not beside this checkout")
     doc = load_spec([CORPUS / "openai.yaml"])
-    real_split, real_merge = parts.split, parts.merge
-    monkeypatch.setattr(parts, "split", lambda plan: [plan.document])
+    real_cut, real_merge = parts.cut_up, parts.merge
+    monkeypatch.setattr(parts, "cut_up", lambda plan: None)
     whole = models_from_plan(plan_models(doc.data, file=doc.file), file=doc.file)
     merged: list[object] = []
-    monkeypatch.setattr(parts, "split", real_split)
+    monkeypatch.setattr(parts, "cut_up", real_cut)
     monkeypatch.setattr(parts, "merge", lambda *a, **k: merged.append(real_merge(*a, **k)) or merged[-1])
     split = models_from_plan(plan_models(doc.data, file=doc.file), file=doc.file, side_by_side=True)
     assert merged and merged[0] is not None, "the parts were not put together"
     _same(whole, split)
+
+
+def _many(edit: str = "") -> dict[str, Any]:
+    """Twelve independent groups (a schema and the one it refers to), in parts of four schemas."""
+    schemas: dict[str, Any] = {}
+    for n in range(12):
+        schemas[f"Item{n}"] = {
+            "type": "object",
+            "properties": {"detail": {"$ref": f"#/components/schemas/Detail{n}"}, "when": {"type": "string"}},
+        }
+        schemas[f"Detail{n}"] = {"type": "object", "properties": {"size": {"type": "integer"}}}
+    if edit:
+        schemas["Item5"]["properties"][edit] = {"type": "string", "format": "date"}
+    return _spec(schemas, {"/items": _op("Item0")})
+
+
+def test_an_edit_runs_the_engine_on_the_group_it_touched_and_gives_what_a_run_without_the_cache_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each group's answer is remembered apart: after an edit to one schema, the engine runs on its group alone
+    (not on the part around it), and the module is the one a run without the cache gives."""
+    monkeypatch.setenv("OPENAPI_PYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    real_cut, real_run = parts.cut_up, engine.run
+    monkeypatch.setattr(parts, "cut_up", lambda plan, **_: real_cut(plan, at=2, size=4))
+    ran: list[set[str]] = []
+
+    def spy(document: dict[str, Any], **kwargs: Any) -> Any:
+        ran.append(set(document["components"]["schemas"]))
+        return real_run(document, **kwargs)
+
+    monkeypatch.setattr(engine, "run", spy)
+    before = models_from_plan(plan_models(_many(), file="t.yaml"), file="t.yaml", cache=True)
+    assert len(ran) == 6  # six parts of two groups each
+    ran.clear()
+    plan = plan_models(_many(edit="born"), file="t.yaml")
+    edited = models_from_plan(plan, file="t.yaml", cache=True)
+    assert [schemas - {plan.carrier} for schemas in ran] == [{"Item5", "Detail5"}]
+    assert "born: date" in edited.source and "born" not in before.source
+    ran.clear()
+    assert models_from_plan(plan, file="t.yaml", cache=False) == edited
+    assert len(ran) == 6
+
+
+def test_a_class_the_engine_made_up_for_two_groups_at_once_sends_each_group_to_a_run_of_its_own() -> None:
+    """A statement no model names is the group's whose statements use it; used by two groups' statements, the
+    run is not divided, and each group runs alone."""
+    plan = plan_models(_many(), file="t.yaml")
+    cut = parts.cut_up(plan, at=2, size=4)
+    assert cut is not None
+    first, second = cut.parts[0][:2]
+    models = [
+        {"class_name": "Item0", "source_ref": "#/components/schemas/Item0", "fields": []},
+        {"class_name": "Item1", "source_ref": "#/components/schemas/Item1", "fields": []},
+    ]
+    module = _module("", "", "class Shared:", "    x: int", "", "", "class Item0:", "    s: Shared", "", "")
+    alone = parts._divided((module.replace("Shared", "Own"), {"models": models[:1]}), cut, [first])
+    assert alone is not None and alone[0]["statements"][0].startswith("class Own:")
+    both = module + "\n\nclass Item1:\n    s: Shared\n"
+    assert parts._divided((both, {"models": models}), cut, [first, second]) is None
+    ran: list[set[str]] = []
+
+    def run(document: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        ran.append(set(document["components"]["schemas"]) - {plan.carrier})
+        if len(ran) == 1:
+            return both, {"models": models}
+        key = "Item0" if "Item0" in ran[-1] else "Item1"
+        own = [m for m in models if m["class_name"] == key]
+        return _module("", "", "class Shared:", "    x: int", "", "", f"class {key}:", "    s: Shared"), {"models": own}
+
+    cut = parts.Cut(cut.document, cut.carrier, cut.keys, cut.slots, [[first, second]], cut.place)
+    answer = parts.answered(cut, 0, run=run, cache=False)
+    assert answer is not None
+    assert len(ran) == 3 and ran[1] == {"Item0", "Detail0"}
+    assert answer[0].count("class Shared:") == 2  # each group's own, as its own run gives it
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["prefect-fastapi.json", "github-rest-2020.json", "openai.yaml"])
+def test_each_group_of_a_part_s_run_is_what_the_group_s_own_run_gives(name: str) -> None:
+    """What a cold run remembers for each group (its part's run, divided) is what an edit's run of that group
+    alone gives: the imports it uses, its statements and its models' metadata."""
+    if not (CORPUS / name).is_file():
+        pytest.skip("the corpus is not beside this checkout")
+    doc = load_spec([CORPUS / name])
+    plan = plan_models(doc.data, file=doc.file)
+    cut = parts.cut_up(plan)
+    assert cut is not None
+    compared = 0
+    for members in cut.parts:
+        divided = parts._divided(engine.run(cut.engine_document(members), file=doc.file), cut, members)
+        assert divided is not None
+        if len(members) == 1:
+            continue
+        for group, piece in zip(members, divided, strict=True):
+            alone = parts._divided(engine.run(cut.engine_document([group]), file=doc.file), cut, [group])
+            assert alone == [piece], cut.keys[group]
+            compared += 1
+    assert compared > 50

@@ -133,3 +133,27 @@ def test_wide_text_escapes_and_prefixes_come_out_as_the_token_pass_writes_them(
     assert _meaning(text) == _meaning(source.reencode(module, file="spec.yaml"))
     assert """tag: Literal["\u00e9\u4e2d", "it's", "tab\\there"] = "\u00e9\u4e2d"\n""" in text  # placed past wide text
     assert 'raw: str = "C:\\\\path"' in text and 'data: bytes = b"as written"' in text
+
+
+def test_a_deprecated_schema_imports_nothing_the_package_does_not_depend_on() -> None:
+    """The engine imports `typing_extensions.deprecated` for a deprecated schema though the model templates do
+    not use it: the module leaves it out, as it leaves out every import nothing reads, and runs where
+    `typing_extensions` is not installed."""
+    from generator.models import generate_models
+
+    document = spec(
+        {
+            "Old": {"type": "object", "deprecated": True, "properties": {"a": {"type": "string"}}},
+            "When": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}},
+        }
+    )
+    raw, _ = engine.run(hoist.plan(document, file="spec.yaml", overrides={}).document, file="spec.yaml")
+    assert "typing_extensions" in raw  # what the engine writes
+    models = generate_models(document, file="spec.yaml")
+    assert "typing_extensions" not in models.source and "deprecated" not in models.imports
+    tree = ast.parse(models.source)
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module not in ("__future__", "dataclasses", "_serde"):
+            assert all((alias.asname or alias.name) in read for alias in statement.names), ast.unparse(statement)
+    assert models.imports["datetime"] == "datetime.datetime"
