@@ -156,10 +156,10 @@ def answered(cut: Cut, part: int, *, run: _Run, cache: bool) -> tuple[str, dict[
 
     store = Cache(enabled=cache)
     members = cut.parts[part]
-    entries = {group: _entry(cut, group) for group in members}
+    entries = {group: _entry(cut, group) for group in members} if cache else {}
     pieces: dict[int, _Piece] = {}
-    for group in members:
-        recalled = _recalled(store, entries[group])
+    for group, entry in entries.items():
+        recalled = _recalled(store, entry)
         if recalled is not None:
             pieces[group] = recalled
     missing = [group for group in members if group not in pieces]
@@ -174,7 +174,8 @@ def answered(cut: Cut, part: int, *, run: _Run, cache: bool) -> tuple[str, dict[
                 divided += alone
         for group, piece in zip(missing, divided, strict=True):
             pieces[group] = piece
-            store.put("groups", entries[group], json.dumps(piece).encode("utf-8"))
+            if cache:
+                store.put("groups", entries[group], json.dumps(piece).encode("utf-8"))
     return _assembled([pieces[group] for group in members], cut.carrier)
 
 
