@@ -138,7 +138,11 @@ def _engine(
         # A group's answer is remembered unless model templates of the user's own may change it (as the engine's).
         own = templates is not None and (templates / "models").is_dir()
         answer = partial(
-            parts.answered, cut, run=partial(engine.run, file=file, templates=templates), cache=cache and not own
+            parts.answered,
+            cut,
+            run=partial(engine.run, file=file, templates=templates),
+            remembered=partial(engine.remembered, file=file, templates=templates, cache=cache),
+            cache=cache and not own,
         )
         mine, theirs = parts.shares([cut.engine_document(groups) for groups in cut.parts])
         other = partial(_each, answer, theirs)

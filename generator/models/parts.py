@@ -146,16 +146,19 @@ def cut_up(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> Cut | No
 _Run = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
-def answered(cut: Cut, part: int, *, run: _Run, cache: bool) -> tuple[str, dict[str, Any]] | None:
+def answered(cut: Cut, part: int, *, run: _Run, remembered: _Run, cache: bool) -> tuple[str, dict[str, Any]] | None:
     """The engine's module and metadata for one part, made of its groups' answers in group order. Each group's
     answer is what the engine gives for that group alone (`_divided`); with `cache` it is remembered by the
     group's document, so an edit runs the engine on the groups it touched, not on their whole part. The groups
     still to answer run together, and the run is divided between them; where it cannot be, each runs alone.
-    None when even a group's own run cannot be divided: the whole document must then run."""
+    None when even a group's own run cannot be divided: the whole document must then run. A part of one group
+    (the largest groups) is the engine's answer as it stands, with no syntax tree of it made here."""
     from ..cache import Cache
 
-    store = Cache(enabled=cache)
     members = cut.parts[part]
+    if len(members) == 1:  # a group as large as a part: its run is its answer, remembered as the engine's
+        return remembered(cut.engine_document(members))
+    store = Cache(enabled=cache)
     entries = {group: _entry(cut, group) for group in members} if cache else {}
     pieces: dict[int, _Piece] = {}
     for group, entry in entries.items():
@@ -420,12 +423,15 @@ def _piece(source: str, carrier: str) -> dict[str, Any] | None:
     if not statements or any(node.lineno > statements[0].lineno for node in head):
         return None
     imports: list[tuple[str, str, str]] = []
+    read = {name for node in statements for name in _names(node)}  # an import nothing reads is left out
     for imported_by in head:
         module = "." * imported_by.level + (imported_by.module or "") if isinstance(imported_by, ast.ImportFrom) else ""
         for alias in imported_by.names:
             if alias.asname:  # the engine renames an import a field would hide, in every class of its run
                 return None
-            imports.append(("from" if isinstance(imported_by, ast.ImportFrom) else "import", module, alias.name))
+            kind = "from" if isinstance(imported_by, ast.ImportFrom) else "import"
+            if (alias.name if kind == "from" else alias.name.split(".")[0]) in read or module == "__future__":
+                imports.append((kind, module, alias.name))
     here: set[str] = set()
     for node in statements:
         if isinstance(node, ast.ClassDef):

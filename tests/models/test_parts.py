@@ -318,7 +318,7 @@ def test_a_class_the_engine_made_up_for_two_groups_at_once_sends_each_group_to_a
         return _module("", "", "class Shared:", "    x: int", "", "", f"class {key}:", "    s: Shared"), {"models": own}
 
     cut = parts.Cut(cut.document, cut.carrier, cut.keys, cut.slots, [[first, second]], cut.place)
-    answer = parts.answered(cut, 0, run=run, cache=False)
+    answer = parts.answered(cut, 0, run=run, remembered=run, cache=False)
     assert answer is not None
     assert len(ran) == 3 and ran[1] == {"Item0", "Detail0"}
     assert answer[0].count("class Shared:") == 2  # each group's own, as its own run gives it
