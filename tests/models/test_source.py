@@ -157,3 +157,39 @@ def test_a_deprecated_schema_imports_nothing_the_package_does_not_depend_on() ->
         if isinstance(statement, ast.ImportFrom) and statement.module not in ("__future__", "dataclasses", "_serde"):
             assert all((alias.asname or alias.name) in read for alias in statement.names), ast.unparse(statement)
     assert models.imports["datetime"] == "datetime.datetime"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        'A \\ backslash, a "quote", three """ quotes and a \\" pair.',
+        "A NUL \x00 and the text \\x00, a path C:\\new\\table and a regex ^\\d+$",
+        '\\\\ two, ending in a quote"',
+    ],
+)
+def test_a_description_reads_back_as_the_spec_wrote_it_in_every_docstring(description: str) -> None:
+    """The engine escapes a description for a triple-quoted literal; the model templates write it with `repr`,
+    so each docstring (a class's, a field's, an enum's, and a type alias's, which the engine writes itself)
+    holds the spec's own text."""
+    from generator.models import generate_models
+
+    document = spec(
+        {
+            "Thing": {
+                "type": "object",
+                "description": description,
+                "properties": {"a": {"type": "string", "description": description}},
+            },
+            "Kind": {"type": "string", "enum": ["x"], "description": description},
+            "Names": {"type": "array", "items": {"type": "string"}, "description": description},
+        }
+    )
+    tree = ast.parse(generate_models(document, file="spec.yaml").source)
+    docstrings = [
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+    assert len(docstrings) == 4
+    # A docstring ending in a quote is closed after a space, as black closes it.
+    assert all(docstring.rstrip(" ") == description for docstring in docstrings)
