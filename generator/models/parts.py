@@ -269,11 +269,13 @@ def _divided(answer: tuple[str, dict[str, Any]], cut: Cut, groups: Sequence[int]
                 if isinstance(node, ast.ClassDef) and here == "carrier":
                     # Each slot's field goes with its group: what it reads is imported for the client's hints.
                     for field in node.body:
-                        target = field.target if isinstance(field, ast.AnnAssign) else None
-                        if isinstance(target, ast.Name) and target.id in slot_group:
-                            group = slot_group[target.id]
-                            carried[group].append("\n".join(lines[field.lineno - 1 : field.end_lineno]))
-                            carried_names[group] |= _names(field)
+                        if not isinstance(field, ast.AnnAssign):
+                            continue  # a docstring
+                        if not isinstance(field.target, ast.Name) or field.target.id not in slot_group:
+                            return None  # a field no slot's model names
+                        group = slot_group[field.target.id]
+                        carried[group].append("\n".join(lines[field.lineno - 1 : field.end_lineno]))
+                        carried_names[group] |= _names(field)
         end = node.end_lineno or start
     # A class the engine made up without a model of its own (a union member it named) belongs to the one group
     # whose statements use it; used by several, or by none, the run cannot be divided.
