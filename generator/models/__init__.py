@@ -135,14 +135,12 @@ def _engine(
     and says what is wrong where."""
     cut = parts.cut_up(plan)
     if cut is not None:
-        # A group's answer is remembered unless model templates of the user's own may change it (as the engine's).
-        own = templates is not None and (templates / "models").is_dir()
         answer = partial(
             parts.answered,
             cut,
             run=partial(engine.run, file=file, templates=templates),
             remembered=partial(engine.remembered, file=file, templates=templates, cache=cache),
-            cache=cache and not own,
+            cache=cache and not engine.own_templates(templates),  # as the engine's own answers
         )
         mine, theirs = parts.shares([cut.engine_document(groups) for groups in cut.parts])
         other = partial(_each, answer, theirs)

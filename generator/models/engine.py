@@ -50,7 +50,7 @@ def remembered(
     engine's version and the built-in model templates. An edit that leaves every schema as it was (an
     operation's text, a path, a server) does not run the engine again. With model templates of the
     user's own, the engine always runs."""
-    if not cache or (templates is not None and (templates / "models").is_dir()):
+    if not cache or own_templates(templates):
         return run(document, file=file, templates=templates)
     from ..cache import Cache
 
@@ -68,6 +68,12 @@ def remembered(
     source, metadata = run(document, file=file, templates=templates)
     store.put("models", entry, json.dumps([source, metadata]).encode("utf-8"))
     return source, metadata
+
+
+def own_templates(templates: Path | None) -> bool:
+    """Whether the user's templates hold model templates of their own: then what the engine gives is not
+    remembered, since those files may change between two runs the cache could not tell apart."""
+    return templates is not None and (templates / "models").is_dir()
 
 
 def run(document: dict[str, Any], *, file: str, templates: Path | None = None) -> tuple[str, dict[str, Any]]:

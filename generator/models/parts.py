@@ -31,6 +31,7 @@ from .. import fingerprint
 from ..layout import first_line
 from ..spec import pointer
 from .hoist import SCHEMAS, Plan
+from .source import names_read
 
 # Below this many schemas a spec runs whole. The engine's time grows faster than the number of schemas, so parts
 # of about this many (or the largest group, if larger) cost a little less than one run over them all (GitHub's
@@ -71,14 +72,6 @@ class Cut:
             if required:
                 part[self.carrier]["required"] = required
         return {**document, "components": {**document["components"], "schemas": part}}
-
-
-def split(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> list[dict[str, Any]]:
-    """The engine documents to run: the planned one, or parts that hold every schema between them, in the order
-    of their first schemas. Each keeps its schemas in the planned order, and its own share of the slot carrier's
-    properties."""
-    cut = cut_up(plan, at=at, size=size)
-    return [plan.document] if cut is None else [cut.engine_document(groups) for groups in cut.parts]
 
 
 def cut_up(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> Cut | None:
@@ -250,12 +243,10 @@ def _divided(answer: tuple[str, dict[str, Any]], cut: Cut, groups: Sequence[int]
         if isinstance(node, ast.Import | ast.ImportFrom):
             if units:
                 return None
-            module = "." * node.level + (node.module or "") if isinstance(node, ast.ImportFrom) else ""
-            for alias in node.names:
-                if alias.asname:
-                    return None
-                kind = "from" if isinstance(node, ast.ImportFrom) else "import"
-                imports[alias.name if kind == "from" else alias.name.split(".")[0]] = (kind, module, alias.name)
+            bound = _imported(node)
+            if bound is None:
+                return None
+            imports.update(bound)
         else:
             text = "\n".join(lines[start - 1 : node.end_lineno])
             name = _bound(node)
@@ -265,7 +256,7 @@ def _divided(answer: tuple[str, dict[str, Any]], cut: Cut, groups: Sequence[int]
                 units[-1].text += "\n" * (start - end) + text  # a docstring, with the alias it follows
             else:
                 here = "carrier" if name == cut.carrier else owner.get(name) if name is not None else None
-                units.append(_Unit(name, text, _names(node), here))
+                units.append(_Unit(name, text, names_read(node), here))
                 if isinstance(node, ast.ClassDef) and here == "carrier":
                     # Each slot's field goes with its group: what it reads is imported for the client's hints.
                     for field in node.body:
@@ -275,7 +266,7 @@ def _divided(answer: tuple[str, dict[str, Any]], cut: Cut, groups: Sequence[int]
                             return None  # a field no slot's model names
                         group = slot_group[field.target.id]
                         carried[group].append("\n".join(lines[field.lineno - 1 : field.end_lineno]))
-                        carried_names[group] |= _names(field)
+                        carried_names[group] |= names_read(field)
         end = node.end_lineno or start
     # A class the engine made up without a model of its own (a union member it named) belongs to the one group
     # whose statements use it; used by several, or by none, the run cannot be divided.
@@ -343,11 +334,6 @@ def _bound(node: ast.stmt) -> str | None:
     if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
         return node.target.id
     return None
-
-
-def _names(node: ast.AST) -> set[str]:
-    """The names a statement reads: what it needs imported."""
-    return {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)}
 
 
 def shares(documents: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
@@ -425,15 +411,12 @@ def _piece(source: str, carrier: str) -> dict[str, Any] | None:
     if not statements or any(node.lineno > statements[0].lineno for node in head):
         return None
     imports: list[tuple[str, str, str]] = []
-    read = {name for node in statements for name in _names(node)}  # an import nothing reads is left out
+    read = {name for node in statements for name in names_read(node)}  # an import nothing reads is left out
     for imported_by in head:
-        module = "." * imported_by.level + (imported_by.module or "") if isinstance(imported_by, ast.ImportFrom) else ""
-        for alias in imported_by.names:
-            if alias.asname:  # the engine renames an import a field would hide, in every class of its run
-                return None
-            kind = "from" if isinstance(imported_by, ast.ImportFrom) else "import"
-            if (alias.name if kind == "from" else alias.name.split(".")[0]) in read or module == "__future__":
-                imports.append((kind, module, alias.name))
+        found = _imported(imported_by)
+        if found is None:
+            return None
+        imports += [item for bound, item in found if bound in read or item[1] == "__future__"]
     here: set[str] = set()
     for node in statements:
         if isinstance(node, ast.ClassDef):
@@ -446,6 +429,17 @@ def _piece(source: str, carrier: str) -> dict[str, Any] | None:
             return None
     here.discard(carrier)
     return {"imports": imports, "defined": sorted(here)}
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> list[tuple[str, tuple[str, str, str]]] | None:
+    """Each name an import statement of the engine's binds, with the import as (kind, module, name); None when
+    it renames one (the engine renames an import a field would hide, in every class of its run)."""
+    module = "." * node.level + (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+    kind = "from" if isinstance(node, ast.ImportFrom) else "import"
+    if any(alias.asname for alias in node.names):
+        return None
+    bound = [alias.name if kind == "from" else alias.name.split(".")[0] for alias in node.names]
+    return [(name, (kind, module, alias.name)) for name, alias in zip(bound, node.names, strict=True)]
 
 
 def _squashed(name: str) -> str:

@@ -151,13 +151,8 @@ def finished(
     # An import no statement reads is left out (the engine imports `typing_extensions.deprecated` for a
     # deprecated schema whether or not its templates use it): the package imports nothing it does not need.
     # The slot carrier's reads count: the client's type hints name what its fields use.
-    used = {
-        inner.id
-        for node in tree.body
-        if not isinstance(node, ast.Import | ast.ImportFrom)
-        for inner in ast.walk(node)
-        if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)
-    }
+    statements = [node for node in tree.body if not isinstance(node, ast.Import | ast.ImportFrom)]
+    used = {name for node in statements for name in names_read(node)}
     trimmed = [line for line in (_used_only(line, used) for line in own) if line is not None]
     unread = _bound_by(own) - _bound_by(trimmed)
     own = trimmed
@@ -185,6 +180,11 @@ def finished(
     count = head.count("\n")
     finished_body = "\n".join(kept_lines[count:]).lstrip("\n").rstrip("\n")
     return Finished(tuple(own), finished_body, scanned)
+
+
+def names_read(node: ast.AST) -> set[str]:
+    """The names a statement reads (not those it binds): what it needs imported."""
+    return {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)}
 
 
 def _bound_by(lines: list[str]) -> set[str]:

@@ -61,6 +61,12 @@ def _blocks(source: str) -> list[str]:
     return sorted("\n".join(lines[a:b]).strip() for a, b in zip(starts, [*starts[1:], len(lines)], strict=True))
 
 
+def _split(plan: Any, **cut: Any) -> list[dict[str, Any]]:
+    """The engine documents the parts run: the planned one when the document is not cut."""
+    found = parts.cut_up(plan, **cut)
+    return [plan.document] if found is None else [found.engine_document(groups) for groups in found.parts]
+
+
 def _whole_and_split(
     data: dict[str, Any], file: str, monkeypatch: pytest.MonkeyPatch, at: int, *, side_by_side: bool = False
 ) -> tuple[Models, Models]:
@@ -83,7 +89,7 @@ def _same(whole: Models, halves: Models) -> None:
 
 def test_independent_schemas_split_and_keys_that_could_share_a_class_name_stay_together() -> None:
     plan = plan_models(INDEPENDENT, file="t.yaml")
-    documents = parts.split(plan, at=2, size=1)
+    documents = _split(plan, at=2, size=1)
     held = [set(d["components"]["schemas"]) - {plan.carrier} for d in documents]
     assert len(held) == 4  # {Pet, Owner}, {Order, OrderStatus} (its hoisted enum), {Tag}, {Status, status}
     every = set(plan.document["components"]["schemas"]) - {plan.carrier}
@@ -99,8 +105,8 @@ def test_independent_schemas_split_and_keys_that_could_share_a_class_name_stay_t
         plan.document["components"]["schemas"][plan.carrier]["properties"]
     )
     # Below the threshold, or with parts as large as the document, one run.
-    assert parts.split(plan) == [plan.document]
-    assert parts.split(plan, at=2) == [plan.document]
+    assert _split(plan) == [plan.document]
+    assert _split(plan, at=2) == [plan.document]
 
 
 @pytest.mark.parametrize("side_by_side", [False, True])
@@ -134,7 +140,7 @@ def test_components_whose_made_up_names_could_meet_stay_together(monkeypatch: py
     """The engine names a union member after its property (`Type`, `TypeEnum`; `InputItem` for `input`'s array)
     and numbers those names across its run: such components are never cut apart, nor from one so named."""
     plan = plan_models(MADE_UP, file="t.yaml")
-    documents = parts.split(plan, at=2, size=1)
+    documents = _split(plan, at=2, size=1)
     where = {key: i for i, d in enumerate(documents) for key in d["components"]["schemas"] if key != plan.carrier}
     assert where["ItemReference"] == where["BetaItemReference"]
     assert where["Embedding"] == where["InputItem"]
@@ -155,7 +161,7 @@ def test_a_discriminator_mapping_to_no_component_keeps_the_document_whole() -> N
         }
     )
     plan = plan_models(data, file="t.yaml")
-    assert parts.split(plan, at=2, size=1) == [plan.document]
+    assert _split(plan, at=2, size=1) == [plan.document]
 
 
 def _module(*lines: str) -> str:
@@ -195,7 +201,7 @@ def test_parts_run_in_two_processes_come_back_in_the_order_they_were_cut(monkeyp
     real_cut = parts.cut_up
     monkeypatch.setattr(parts, "cut_up", lambda plan, **_: real_cut(plan, at=2, size=1))
     plan = plan_models(doc.data, file=doc.file)
-    assert 0 in parts.shares(parts.split(plan))[1]  # the first part runs in the other process, the last one here
+    assert 0 in parts.shares(_split(plan))[1]  # the first part runs in the other process, the last one here
     apart = models_from_plan(plan, file=doc.file, side_by_side=True)
     here = models_from_plan(plan, file=doc.file, side_by_side=False)
     assert apart.source == here.source
