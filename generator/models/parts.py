@@ -47,7 +47,8 @@ _PREFIX: Final = SCHEMAS + "/"
 @dataclass(frozen=True)
 class Cut:
     """A document cut into groups (schemas that never refer to each other across groups, each with the carrier's
-    slots that name its schemas) and the parts the groups are run in, both in the order of their first schemas."""
+    slots that name its schemas; then the slots that name none, a group with no schema) and the parts the groups
+    are run in, both in the order of their first schemas."""
 
     document: dict[str, Any]
     carrier: str
@@ -115,10 +116,17 @@ def cut_up(plan: Plan, *, at: int = SPLIT_AT, size: int = PART_SIZE) -> Cut | No
         return None
     groups = list(grouped.values())  # in the order of their first schemas
     root = {joined.find(group[0]): index for index, group in enumerate(groups)}
-    # A slot goes with the schemas it names; one that names none (a plain `str`), with the first group.
+    # A slot goes with the schemas it names. Those that name none (a plain `str`, most of a large spec's) are a
+    # group of their own, with no schema: in any schema's group they would be typed again whenever it is edited
+    # (OpenAI's 500 such slots: 0.12 s of engine time on an edit to a schema of its own, against 0.006 s).
     owned: list[list[str]] = [[] for _ in groups]
+    plain = [name for name in slots if not named[f"slot:{name}"]]
+    if plain:
+        groups.append([])
+        owned.append(plain)
     for name in slots:
-        owned[root.get(joined.find(f"slot:{name}"), 0) if named[f"slot:{name}"] else 0].append(name)
+        if named[f"slot:{name}"]:
+            owned[root.get(joined.find(f"slot:{name}"), 0)].append(name)
     # Largest groups first, each into the first part with room for it (first-fit decreasing); ties by place in
     # the document. A group larger than a part is one part of its own, never cut, and never joined by the small
     # ones: they keep to parts of `size`, so that few schemas share a part with the one an edit touched.

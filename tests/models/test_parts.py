@@ -297,6 +297,71 @@ def test_an_edit_runs_the_engine_on_the_group_it_touched_and_gives_what_a_run_wi
     assert len(ran) == 6
 
 
+def _plain(data: dict[str, Any], count: str = "integer") -> dict[str, Any]:
+    """`_many`'s spec with operations whose types name no schema: a list of strings, a number."""
+    plain = {
+        "/names": {
+            "get": {
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}},
+                    }
+                }
+            }
+        },
+        "/count": {
+            "get": {
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"type": count}}}}
+                }
+            }
+        },
+    }
+    return {**data, "paths": {**data["paths"], **plain}}
+
+
+def test_slots_that_name_no_schema_are_a_group_of_their_own_which_an_edit_to_a_schema_leaves_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operation's plain type (`list[str]`) is typed with no schema's group: an edit to a schema runs the
+    engine on that schema's group and the slots that name it, and an edit to a plain type on those slots alone.
+    Either way the module is the one a run without the cache gives."""
+    plan = plan_models(_plain(_many()), file="t.yaml")
+    cut = parts.cut_up(plan, at=2, size=4)
+    assert cut is not None
+    carrier = plan.document["components"]["schemas"][plan.carrier]["properties"]
+    named = [name for name in carrier if "$ref" in repr(carrier[name])]
+    plain = [name for name in carrier if name not in named]
+    assert len(named) == 1 and len(plain) == 2
+    assert [slots for keys, slots in zip(cut.keys, cut.slots, strict=True) if not keys] == [plain]
+    assert cut.slots[cut.keys.index(["Item0", "Detail0"])] == named
+
+    monkeypatch.setenv("OPENAPI_PYGEN_CACHE_DIR", str(tmp_path / "cache"))
+    real_cut, real_run = parts.cut_up, engine.run
+    monkeypatch.setattr(parts, "cut_up", lambda plan, **_: real_cut(plan, at=2, size=4))
+    ran: list[tuple[set[str], set[str]]] = []
+
+    def spy(document: dict[str, Any], **kwargs: Any) -> Any:
+        schemas = document["components"]["schemas"]
+        slots = set(schemas.get(plan.carrier, {}).get("properties", {}))
+        ran.append((set(schemas) - {plan.carrier}, slots))
+        return real_run(document, **kwargs)
+
+    monkeypatch.setattr(engine, "run", spy)
+    models_from_plan(plan_models(_plain(_many()), file="t.yaml"), file="t.yaml", cache=True)
+    for data, expected in [
+        (_plain(_many(edit="born")), [({"Item5", "Detail5"}, set())]),
+        (_plain(_many(edit="born"), count="number"), [(set(), set(plain))]),
+    ]:
+        ran.clear()
+        edited = plan_models(data, file="t.yaml")
+        answer = models_from_plan(edited, file="t.yaml", cache=True)
+        assert ran == expected
+        assert models_from_plan(edited, file="t.yaml", cache=False) == answer
+    assert "float" in answer.hints[next(p for p in answer.hints if "count" in p)]
+
+
 def test_a_class_the_engine_made_up_for_two_groups_at_once_sends_each_group_to_a_run_of_its_own() -> None:
     """A statement no model names is the group's whose statements use it; used by two groups' statements, the
     run is not divided, and each group runs alone."""
