@@ -12,10 +12,11 @@ import itertools
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeGuard
+from typing import Any, Final, TypeGuard
 
 from . import fingerprint
 from .cache import Cache
@@ -154,10 +155,25 @@ def _spans(lines: list[str]) -> list[tuple[int, int]]:
     `_chunks`."""
     spans, begin = [], 0
     for index in range(len(lines)):
-        if index - begin >= CHUNK_LINES and _likely_cut(lines, index):
+        length = index - begin
+        if length >= RUN_LINES and _likely_cut(lines, index) and (length >= 2 * RUN_LINES or _anchor(lines, index)):
             spans.append((begin, index))
             begin = index
     return [*spans, (begin, len(lines))]
+
+
+# A run ends at the first place it may after RUN_LINES whose text is an anchor (about one in ANCHOR_ODDS), or at
+# any place it may after twice as many lines. Ended at the first place it may, a run after an edit that adds or
+# drops lines would end at another place, and so would every run after it: an edit that added one property to
+# OpenAI's models reformatted 12,334 lines (4 runs of 10) and 7,177 of its client's (3 of 4). An anchor is where
+# it was, the runs after it are as they were, and their formatting is remembered.
+RUN_LINES: Final = 3000
+ANCHOR_ODDS: Final = 8
+
+
+def _anchor(lines: list[str], index: int) -> bool:
+    # The first lines of a definition, not its first alone: every model's starts with the same decorator.
+    return zlib.crc32("\n".join(lines[index : index + 3]).encode("utf-8")) % ANCHOR_ODDS == 0
 
 
 def _likely_cut(lines: list[str], index: int) -> bool:

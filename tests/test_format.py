@@ -198,7 +198,8 @@ def test_a_large_module_formatted_a_run_per_core_gives_black_bytes(monkeypatch: 
     """A laid-out module of many runs: each parsed, laid out and formatted in a process of its own, joined to
     black's bytes for the whole module, and to the one-core path's."""
     text = (GENERATED / "thymia_client" / "client.py").read_text("utf-8")
-    monkeypatch.setattr(fmt, "CHUNK_LINES", 5)  # the generated client is some ten runs of that length
+    monkeypatch.setattr(fmt, "RUN_LINES", 5)  # the generated client is some ten runs of that length
+    monkeypatch.setattr(fmt, "ANCHOR_ODDS", 1)
     assert len(fmt._spans(fmt._sorted_imports(text).split("\n"))) > 8
     assert set(fmt._format_runs({"pkg/client.py": fmt._sorted_imports(text)}, jobs=2, cache=False)) == {"pkg/client.py"}
     files = {"pkg/client.py": text}
@@ -216,7 +217,8 @@ def test_a_run_that_may_not_end_where_its_lines_suggest_leaves_its_module_to_one
         'def first():\n    return 1\n\n\nTEXT = """\ndef looks_like():\n    x\n\nclass NotAClass:\n    y\n"""\n\n\n'
         "def second():\n    return 2\n"
     )
-    monkeypatch.setattr(fmt, "CHUNK_LINES", 2)
+    monkeypatch.setattr(fmt, "RUN_LINES", 2)
+    monkeypatch.setattr(fmt, "ANCHOR_ODDS", 1)
     assert fmt._spans(text.split("\n"))[0] == (0, 8)  # ends inside the string
     assert fmt._format_runs({"pkg/m.py": text}, jobs=2, cache=False) == {}
     files = {"pkg/m.py": text}
@@ -236,7 +238,8 @@ def test_a_type_alias_docstring_of_indented_lines_does_not_end_a_run(monkeypatch
     model = "class Tool{n}Spec:\n    name: str\n\n\nclass Tool{n}:\n    spec: Tool{n}Spec\n    size: int = 1\n\n\n"
     text = "from typing import TypeAlias\n\n\n" + "".join(alias + model.format(n=n) for n in range(6))
     text = text.rstrip("\n") + "\n"
-    monkeypatch.setattr(fmt, "CHUNK_LINES", 8)
+    monkeypatch.setattr(fmt, "RUN_LINES", 8)
+    monkeypatch.setattr(fmt, "ANCHOR_ODDS", 1)
     lines = text.split("\n")
     spans = fmt._spans(lines)
     assert len(spans) > 2
@@ -252,7 +255,8 @@ def test_an_edit_to_a_large_module_formats_again_only_the_runs_it_touched(monkey
     """Runs are remembered by their text: after an edit, the runs before it are the same text, and those after
     it start where they did, so only the edited run is parsed and formatted again; the bytes are black's."""
     text = (GENERATED / "thymia_client" / "client.py").read_text("utf-8")
-    monkeypatch.setattr(fmt, "CHUNK_LINES", 5)
+    monkeypatch.setattr(fmt, "RUN_LINES", 5)
+    monkeypatch.setattr(fmt, "ANCHOR_ODDS", 1)
     files = {"pkg/client.py": text}
     assert fmt.format_files(files, source="spec.yaml", jobs=2, laid_out=frozenset(files)) == {
         "pkg/client.py": _whole(text)
@@ -276,3 +280,34 @@ def test_an_edit_to_a_large_module_formats_again_only_the_runs_it_touched(monkey
         "pkg/client.py": _whole(edited)
     }
     assert runs > 8 and 1 <= len(formatted) <= 2
+
+
+def _models(*, longer: int = -1) -> str:
+    """Sixty classes of one to seven fields each; `longer` gets a field more."""
+    classes = []
+    for n in range(60):
+        fields = "".join(f"    f{i}: int = {i}\n" for i in range(n % 7 + 1 + (n == longer)))
+        classes.append(f"class Model{n}:\n{fields}")
+    return "\n\n".join(classes)
+
+
+@pytest.mark.parametrize("odds", [1, fmt.ANCHOR_ODDS])
+def test_an_edit_that_adds_lines_leaves_the_runs_after_it_as_they_were(
+    monkeypatch: pytest.MonkeyPatch, odds: int
+) -> None:
+    """A run ends at an anchor, a place known by its own text, not at the first place it may after so many
+    lines: after an edit that adds a line, the runs after it still start where they did (in the text), and only
+    the edited run is formatted again. Ended at the first place it may (odds of 1), most of them would not."""
+    monkeypatch.setattr(fmt, "RUN_LINES", 40)
+    monkeypatch.setattr(fmt, "ANCHOR_ODDS", odds)
+    old, new = _models().split("\n"), _models(longer=2).split("\n")
+    before, after = fmt._spans(old), fmt._spans(new)
+    assert len(before) > 4
+    unchanged = {"\n".join(old[a:b]) for a, b in before}
+    redone = sum("\n".join(new[a:b]) not in unchanged for a, b in after)
+    assert redone > 4 if odds == 1 else redone == 1
+    text = _models(longer=2) + "\n"
+    files = {"pkg/models.py": text}
+    assert fmt.format_files(files, source="spec.yaml", cache=False, jobs=2, laid_out=frozenset(files)) == {
+        "pkg/models.py": _whole(text)
+    }
