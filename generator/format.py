@@ -148,9 +148,9 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?: = |: )")
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int]]:
-    """Runs of at least CHUNK_LINES lines, as (first line index, index past the last), each ending where the
-    lines alone show `_chunks` may cut: before a definition that follows the indented end of another, or
-    between two assignments (a one-line one, or one closed by a bracket at the margin). A run that parsing shows
+    """Runs of at least RUN_LINES lines, as (first line index, index past the last), each ending at an anchor
+    where the lines alone show `_chunks` may cut: before a definition that follows the indented end of another,
+    or between two assignments (a one-line one, or one closed by a bracket at the margin). A run that parsing shows
     may not end there after all (the lines were inside a string, say) sends its module down the path of
     `_chunks`."""
     spans, begin = [], 0

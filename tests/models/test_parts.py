@@ -362,6 +362,19 @@ def test_slots_that_name_no_schema_are_a_group_of_their_own_which_an_edit_to_a_s
     assert "float" in answer.hints[next(p for p in answer.hints if "count" in p)]
 
 
+def test_the_plain_slots_run_as_a_part_of_their_own_give_what_one_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every group larger than a part, the plain slots are a part alone: a module of the slot carrier only,
+    which the finished module leaves out, while their types still reach the client's hints."""
+    data = _plain(_many())
+    plan = plan_models(data, file="t.yaml")
+    cut = parts.cut_up(plan, at=2, size=1)
+    assert cut is not None
+    assert [[]] in [[cut.keys[group] for group in members] for members in cut.parts]
+    whole, split = _whole_and_split(data, "t.yaml", monkeypatch, at=2)
+    _same(whole, split)
+    assert {hint for pointer, hint in split.hints.items() if "~1names/" in pointer} == {"list[str]"}
+
+
 def test_a_class_the_engine_made_up_for_two_groups_at_once_sends_each_group_to_a_run_of_its_own() -> None:
     """A statement no model names is the group's whose statements use it; used by two groups' statements, the
     run is not divided, and each group runs alone."""
