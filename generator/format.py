@@ -172,7 +172,7 @@ ANCHOR_ODDS: Final = 8
 
 
 def _anchor(lines: list[str], index: int) -> bool:
-    # The first lines of a definition, not its first alone: every model's starts with the same decorator.
+    # The statement's first three lines, not its first alone: every model's starts with the same decorator.
     return zlib.crc32("\n".join(lines[index : index + 3]).encode("utf-8")) % ANCHOR_ODDS == 0
 
 
@@ -452,9 +452,9 @@ _RUNS: list[tuple[list[str], int, int, bool]] = []
 def _format_runs(modules: dict[str, str], *, jobs: int | None, cache: bool) -> dict[str, tuple[str, dict[str, str]]]:
     """Large laid-out modules formatted a run at a time across cores, each run parsed, laid out and given to
     black (what black would change of it) in one process: {path: (formatted text, blocks black formatted)}.
-    With `cache`, a run is remembered by its text: an edit leaves most runs as they were (a run ends at the
-    first place it may after `CHUNK_LINES`, so the runs after an edit start where they did), and those are
-    neither parsed nor forked for again. A module whose runs cannot all be cut where `_chunks` would first cut
+    With `cache`, a run is remembered by its text: an edit leaves most runs as they were (a run ends at an
+    anchor, so the runs after an edit start where they did: `_spans`), and those are neither parsed nor forked
+    for again. A module whose runs cannot all be cut where `_chunks` would first cut
     them is left out, for the caller's one-core path, and so is one black cannot format: the bytes are the
     same either way."""
     global _RUNS
