@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial, wraps
@@ -243,6 +244,7 @@ def _order(diagnostic: Diagnostic) -> tuple[int, str, str]:
 
 def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Diagnostic]:
     _protocol_members_remembered()
+    _settings_pinned()
     # Imported here: the validator is heavy, and only a run that regenerates needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -291,6 +293,44 @@ def _schema_errors(doc: Document, version: str, store: Cache | None) -> list[Dia
         found.append(_at(doc, "#", f"the validator failed: {type(exc).__name__}: {exc}"[:500]))
     checked.save()
     return sorted(set(found), key=lambda d: (d.line or 0, d.pointer, d.message))
+
+
+@dataclass(frozen=True)
+class _SpecValidatorSettings:
+    resolved_cache_maxsize: int = 128
+    schema_validator_backend: str = "jsonschema"
+
+
+@dataclass(frozen=True)
+class _SchemaValidatorSettings:
+    compiled_validator_cache_max_size: int = 128
+
+
+def _settings_pinned() -> None:
+    """openapi-spec-validator and openapi-schema-validator read three settings from the environment through
+    pydantic-settings, whose import (pydantic's with it) takes a tenth of a second: half of the validator's own
+    import, and as long as the validation of a small spec. This generator fixes their values instead: the
+    pure-Python schema backend on every machine (`_schema_errors` says why), and the two cache sizes at their
+    defaults, since they change only how fast a check runs. Stand-ins with the same names and those values
+    take the two settings modules' place before the validator is first imported; a settings module already
+    loaded stays as it is."""
+    stand_ins: dict[str, dict[str, Any]] = {
+        "openapi_spec_validator.settings": {
+            "OpenAPISpecValidatorSettings": _SpecValidatorSettings,
+            "get_resolved_cache_maxsize": lambda: _SpecValidatorSettings().resolved_cache_maxsize,
+            "get_schema_validator_backend": lambda: _SpecValidatorSettings().schema_validator_backend,
+        },
+        "openapi_schema_validator.settings": {
+            "OpenAPISchemaValidatorSettings": _SchemaValidatorSettings,
+            "get_settings": _SchemaValidatorSettings,
+            "reset_settings_cache": lambda: None,
+        },
+    }
+    for name, values in stand_ins.items():
+        if name not in sys.modules:
+            module = types.ModuleType(name, "Settings pinned by openapi-pygen (spec/validate.py).")
+            module.__dict__.update(values)
+            sys.modules[name] = module
 
 
 def _protocol_members_remembered() -> None:
