@@ -80,13 +80,7 @@ def models_from_plan(
     module. `side_by_side`: a large document's parts run in two processes at once, where this one may fork."""
     if not plan.document["components"]["schemas"]:
         return Models(EMPTY)
-    answers, header, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
-    optional = {
-        model["class_name"]: frozenset(plan.optional_tags[model["source_ref"]])
-        for model in metadata.get("models", [])
-        if model.get("source_ref") in plan.optional_tags
-    }
-    done = [_finished(raw, carrier=plan.carrier, file=file, optional=optional, cache=cache) for raw, _ in answers]
+    done, header, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
     imports = header if header is not None else list(done[0].imports)
     text, scanned = source.joined([line for line in imports if source.kept(line)], done)
     classes: dict[str, str] = {}
@@ -100,6 +94,15 @@ def models_from_plan(
         else:
             classes.setdefault(_origin(model["source_ref"], plan.origins), model["class_name"])
     return Models(text, classes, hints, scanned.fields, scanned.bases, scanned.enums, scanned.aliases, scanned.imports)
+
+
+def _optional(metadata: dict[str, Any], plan: hoist.Plan) -> dict[str, frozenset[str]]:
+    """The discriminator fields the schemas behind the run's classes do not require, by class."""
+    return {
+        model["class_name"]: frozenset(plan.optional_tags[model["source_ref"]])
+        for model in metadata.get("models", [])
+        if model.get("source_ref") in plan.optional_tags
+    }
 
 
 def _finished(
@@ -125,14 +128,24 @@ def _finished(
     return done
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One part's run, finished: its metadata, what `parts.merge` reads of its module, and the module as
+    `_finished` makes it."""
+
+    metadata: dict[str, Any]
+    piece: dict[str, Any] | None
+    done: source.Finished
+
+
 def _engine(
     plan: hoist.Plan, *, file: str, templates: Path | None, cache: bool, side_by_side: bool
-) -> tuple[list[_Answer], list[str] | None, dict[str, Any]]:
-    """The engine's modules and metadata for the planned document: one run's, or, for a large one, its independent
-    parts' (`parts.cut_up`, `parts.answered`) with the import lines they need together. They run one after the
-    other, or, `side_by_side`, in two shares of about equal work, one of them in a forked process
-    (`parts.shares`). When they cannot be put back together exactly, or one fails, the whole document runs,
-    and says what is wrong where."""
+) -> tuple[list[source.Finished], list[str] | None, dict[str, Any]]:
+    """The engine's modules, finished, with the import lines they need together (None: the one module's own)
+    and the metadata: one run's, or, for a large document, its independent parts' (`parts.cut_up`,
+    `parts.answered`). They run one after the other, or, `side_by_side`, in two shares of about equal work, one
+    of them in a forked process (`parts.shares`). When they cannot be put back together exactly, or one fails,
+    the whole document runs, and says what is wrong where."""
     cut = parts.cut_up(plan)
     if cut is not None:
         answer = partial(
@@ -142,28 +155,46 @@ def _engine(
             remembered=partial(engine.remembered, file=file, templates=templates, cache=cache),
             cache=cache and not engine.own_templates(templates),  # as the engine's own answers
         )
+        finish = partial(_part, plan=plan, file=file, cache=cache)
         mine, theirs = parts.shares([cut.engine_document(groups) for groups in cut.parts])
         other = partial(_each, answer, theirs)
         apart = Background(other, other, fork=side_by_side and can_fork())
         here = there = None
         with contextlib.suppress(GeneratorError):  # the whole document's run reports it
-            here = _each(answer, mine)
+            # This process finishes its own parts before it waits for the other share's answers: the engine's
+            # time is only roughly what `shares` weighs, and the wait is often this process's to spend.
+            here = [finish(found) for found in _each(answer, mine)]
         if here is not None or apart.process is not None:  # a forked run is always collected
             with contextlib.suppress(GeneratorError):
-                there = apart.result()
+                answers = apart.result()
+                there = [finish(found) for found in answers]
         if here is not None and there is not None:
-            answers = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
-            results = [answers[index] for index in range(len(cut.parts))]
-            done = [result for result in results if result is not None]
-            merged = parts.merge(done, carrier=plan.carrier, cache=cache) if len(done) == len(results) else None
+            found = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
+            done = [found[index] for index in range(len(cut.parts))]
+            whole = [part for part in done if part is not None]
+            merged = (
+                parts.merge([part.piece for part in whole], [part.metadata for part in whole])
+                if len(whole) == len(done)
+                else None
+            )
             if merged is not None:
-                return done, merged[0], merged[1]
-    whole = engine.remembered(plan.document, file=file, templates=templates, cache=cache)
-    return [whole], None, whole[1]
+                return [part.done for part in whole], merged[0], merged[1]
+    raw, metadata = engine.remembered(plan.document, file=file, templates=templates, cache=cache)
+    optional = _optional(metadata, plan)
+    return [_finished(raw, carrier=plan.carrier, file=file, optional=optional, cache=cache)], None, metadata
 
 
-def _each(answer: Callable[[int], _Answer | None], parts: list[int]) -> list[_Answer | None]:
-    return [answer(part) for part in parts]
+def _part(found: _Answer | None, *, plan: hoist.Plan, file: str, cache: bool) -> _Part | None:
+    if found is None:
+        return None
+    raw, metadata = found
+    # Finished with its own classes' tags: the same edits as with every part's (each class is defined once).
+    done = _finished(raw, carrier=plan.carrier, file=file, optional=_optional(metadata, plan), cache=cache)
+    return _Part(metadata, parts.piece(raw, plan.carrier, cache=cache), done)
+
+
+def _each(answer: Callable[[int], _Answer | None], indexes: list[int]) -> list[_Answer | None]:
+    return [answer(index) for index in indexes]
 
 
 def _origin(source_ref: str, origins: dict[str, str]) -> str:

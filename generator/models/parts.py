@@ -358,27 +358,40 @@ def shares(documents: Sequence[dict[str, Any]]) -> tuple[list[int], list[int]]:
     return sorted(first), sorted(second)
 
 
-def merge(
-    results: Sequence[tuple[str, dict[str, Any]]], *, carrier: str, cache: bool = False
-) -> tuple[list[str], dict[str, Any]] | None:
-    """The import lines and metadata of the parts' runs together (each part's module is finished apart, and
-    `source.joined` puts them under these imports), or None when they cannot be put together exactly (the whole
-    document must then run). With `cache`, what each part's module holds is remembered by its text: an edit
-    reads again only the part it ran."""
+def piece(source: str, carrier: str, *, cache: bool = False) -> dict[str, Any] | None:
+    """What `merge` reads of one part's module (`_piece`); with `cache`, remembered by its text, so that an edit
+    reads again only the parts it ran."""
     from ..cache import Cache
 
     store = Cache(enabled=cache)
+    entry = fingerprint.digest("part", fingerprint.code(), carrier, source)
+    hit = store.get("parts", entry)
+    if hit is not None:
+        with contextlib.suppress(ValueError, TypeError):
+            cached = json.loads(hit)
+            if cached is None or isinstance(cached, dict):
+                return cached
+    found = _piece(source, carrier)
+    store.put("parts", entry, json.dumps(found).encode("utf-8"))
+    return found
+
+
+def merge(
+    pieces: Sequence[dict[str, Any] | None], metadata: Sequence[dict[str, Any]]
+) -> tuple[list[str], dict[str, Any]] | None:
+    """The import lines and metadata of the parts' runs together, from what `piece` read of each part's module
+    and each run's metadata (each module is finished apart, and `source.joined` puts them under these
+    imports); None when they cannot be put together exactly (the whole document must then run)."""
     imports: dict[tuple[str, ...], set[str]] = {}
     defined: set[str] = set()
     imported: set[str] = set()
-    for source, _metadata in results:
-        piece = _remembered_piece(source, carrier, store)
-        if piece is None:
+    for found in pieces:
+        if found is None:
             return None
-        for kind, module, name in piece["imports"]:
+        for kind, module, name in found["imports"]:
             imports.setdefault((kind, module) if kind == "from" else (kind,), set()).add(name)
             imported.add(name.split(".")[0])
-        here = set(piece["defined"])
+        here = set(found["defined"])
         if here & defined:
             return None
         defined |= here
@@ -390,21 +403,7 @@ def merge(
             header.append(f"from {origin[0]} import {', '.join(sorted(listed))}")
         else:
             header.extend(f"import {name}" for name in sorted(listed))
-    metadata = {**results[0][1], "models": [m for _, meta in results for m in meta.get("models", [])]}
-    return header, metadata
-
-
-def _remembered_piece(source: str, carrier: str, store: Any) -> dict[str, Any] | None:
-    entry = fingerprint.digest("part", fingerprint.code(), carrier, source)
-    hit = store.get("parts", entry)
-    if hit is not None:
-        with contextlib.suppress(ValueError, TypeError):
-            cached = json.loads(hit)
-            if cached is None or isinstance(cached, dict):
-                return cached
-    piece = _piece(source, carrier)
-    store.put("parts", entry, json.dumps(piece).encode("utf-8"))
-    return piece
+    return header, {**metadata[0], "models": [m for meta in metadata for m in meta.get("models", [])]}
 
 
 def _piece(source: str, carrier: str) -> dict[str, Any] | None:

@@ -168,20 +168,24 @@ def _module(*lines: str) -> str:
     return "\n".join(["from __future__ import annotations", *lines, ""])
 
 
-def test_halves_that_cannot_be_put_together_exactly_are_refused() -> None:
+def _merged(*modules: str) -> tuple[list[str], dict[str, Any]] | None:
     meta: dict[str, Any] = {"version": 1, "models": []}
+    return parts.merge([parts.piece(module, "S") for module in modules], [meta for _ in modules])
+
+
+def test_halves_that_cannot_be_put_together_exactly_are_refused() -> None:
     one = _module("from enum import Enum", "", "", "class A(Enum):", "    X = 1")
-    assert parts.merge([(one, meta), (_module("", "", "class B:", "    pass"), meta)], carrier="S") is not None
+    assert _merged(one, _module("", "", "class B:", "    pass")) is not None
     # A class in both halves: the engine would have numbered one of them.
-    assert parts.merge([(one, meta), (_module("", "", "class A:", "    pass"), meta)], carrier="S") is None
+    assert _merged(one, _module("", "", "class A:", "    pass")) is None
     # A class named like what the other half imports.
-    assert parts.merge([(one, meta), (_module("", "", "class Enum:", "    pass"), meta)], carrier="S") is None
+    assert _merged(one, _module("", "", "class Enum:", "    pass")) is None
     # An import the engine renamed for its whole run.
     aliased = _module("from datetime import date as date_aliased", "", "", "class B:", "    d: date_aliased")
-    assert parts.merge([(one, meta), (aliased, meta)], carrier="S") is None
+    assert _merged(one, aliased) is None
     # The halves' imports together, once each; the slot carrier (each half has one) defines nothing of the module's.
     carried = _module("from enum import Enum", "from typing import Any", "", "", "class S:", "    s0: Any")
-    merged = parts.merge([(one + "\n\nclass S:\n    s1: str\n", meta), (carried, meta)], carrier="S")
+    merged = _merged(one + "\n\nclass S:\n    s1: str\n", carried)
     assert merged is not None
     assert merged[0] == ["from __future__ import annotations", "from enum import Enum", "from typing import Any"]
 
@@ -193,6 +197,39 @@ def test_thymia_split_everywhere_it_can_be_gives_what_one_run_gives(
     doc = load_spec([ROOT / "spec" / "thymia.docs.md"])
     whole, halves = _whole_and_split(doc.data, doc.file, monkeypatch, at=2, side_by_side=side_by_side)
     _same(whole, halves)
+
+
+def _union(prefix: str) -> dict[str, Any]:
+    """A discriminated union of two members; the first does not require the tag (`hoist.Plan.optional_tags`)."""
+    ref = f"#/components/schemas/{prefix}"
+    return {
+        f"{prefix}Cat": {"type": "object", "properties": {"meow": {"type": "string"}, "kind": {"type": "string"}}},
+        f"{prefix}Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+        f"{prefix}Pet": {
+            "oneOf": [{"$ref": f"{ref}Cat"}, {"$ref": f"{ref}Dog"}],
+            "discriminator": {"propertyName": "kind", "mapping": {"cat": f"{ref}Cat", "dog": f"{ref}Dog"}},
+        },
+    }
+
+
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_parts_finished_apart_keep_the_tags_their_own_schemas_do_not_require(
+    side_by_side: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part is finished with its own classes' optional tags, in the process that collects it: the same
+    module as one run finished with all of them."""
+    data = {
+        "openapi": "3.0.3",
+        "info": {"title": "Tags", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {**_union("Home"), **_union("Wild")}},
+    }
+    whole, halves = _whole_and_split(data, "tags.yaml", monkeypatch, at=2, side_by_side=side_by_side)
+    _same(whole, halves)
+    lines = halves.source.splitlines()
+    for prefix in ("Home", "Wild"):  # in both parts: the tag cut where it is optional, kept where it is required
+        assert lines[lines.index(f"class {prefix}Cat(_Model):") + 2].endswith('= _field(default="cat")')
+        assert lines[lines.index(f"class {prefix}Dog(_Model):") + 1].endswith('metadata={"required": True})')
 
 
 def test_parts_run_in_two_processes_come_back_in_the_order_they_were_cut(monkeypatch: pytest.MonkeyPatch) -> None:
