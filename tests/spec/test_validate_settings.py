@@ -21,11 +21,12 @@ _MODULES = ("openapi_spec_validator.settings", "openapi_schema_validator.setting
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-def _python(code: str, *, env: dict[str, str] | None = None) -> str:
-    """What `code` prints, run by a fresh interpreter from the repository root (nothing loaded beforehand)."""
+def _python(code: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """What `code` prints, run with `args` by a fresh interpreter from the repository root (nothing loaded
+    beforehand)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAPI_SPEC_VALIDATOR_", "OPENAPI_SCHEMA"))}
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", textwrap.dedent(code), *args],
         cwd=_ROOT,
         env={**clean, **(env or {})},
         capture_output=True,
@@ -131,11 +132,9 @@ def test_a_spec_is_judged_as_with_the_real_settings_without_loading_pydantic_set
 ) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(_SPEC.format(version=version), "utf-8")
-    code = _JUDGED.replace("sys.argv[1:]", repr([str(spec)]))
-    pinned_found, pinned_loaded = json.loads(_python(code.format(preload="")))
-    real_found, real_loaded = json.loads(
-        _python(code.format(preload="import openapi_spec_validator.settings, openapi_schema_validator.settings"))
-    )
+    pinned_found, pinned_loaded = json.loads(_python(_JUDGED.format(preload=""), str(spec)))
+    real = "import openapi_spec_validator.settings, openapi_schema_validator.settings"
+    real_found, real_loaded = json.loads(_python(_JUDGED.format(preload=real), str(spec)))
     assert pinned_found  # the spec's errors are reported ...
     assert pinned_found == real_found  # ... exactly as with the validators' own settings modules
     assert not pinned_loaded and real_loaded
