@@ -169,8 +169,8 @@ def _engine(
                 answers = apart.result()
                 there = [finish(found) for found in answers]
         if here is not None and there is not None:
-            found = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
-            done = [found[index] for index in range(len(cut.parts))]
+            by_index = {**dict(zip(mine, here, strict=True)), **dict(zip(theirs, there, strict=True))}
+            done = [by_index[index] for index in range(len(cut.parts))]
             whole = [part for part in done if part is not None]
             merged = (
                 parts.merge([part.piece for part in whole], [part.metadata for part in whole])
