@@ -308,8 +308,8 @@ class _SchemaValidatorSettings:
 
 def _settings_pinned() -> None:
     """openapi-spec-validator and openapi-schema-validator read three settings from the environment through
-    pydantic-settings, whose import (pydantic's with it) takes a tenth of a second: half of the validator's own
-    import, and as long as the validation of a small spec. This generator fixes their values instead: the
+    pydantic-settings, whose import (pydantic's with it) takes about a tenth of a second: half of the
+    validator's own import, and far longer than validating a small spec. This generator fixes their values: the
     pure-Python schema backend on every machine (`_schema_errors` says why), and the two cache sizes at their
     defaults, since they change only how fast a check runs. Stand-ins with the same names and those values
     take the two settings modules' place before the validator is first imported; a settings module already
