@@ -83,7 +83,7 @@ def models_from_plan(
     done, header, metadata = _engine(plan, file=file, templates=templates, cache=cache, side_by_side=side_by_side)
     imports = header if header is not None else list(done[0].imports)
     text, scanned = source.joined([line for line in imports if source.kept(line)], done)
-    classes: dict[str, str] = {}
+    made: dict[str, list[str]] = {}
     hints: dict[str, str] = {}
     for model in metadata.get("models", []):
         if model["class_name"] == plan.carrier:
@@ -92,8 +92,20 @@ def models_from_plan(
                 if origin is not None:
                     hints[origin] = f["type"]
         else:
-            classes.setdefault(_origin(model["source_ref"], plan.origins), model["class_name"])
+            made.setdefault(_origin(model["source_ref"], plan.origins), []).append(model["class_name"])
+    classes = {where: _own(names) for where, names in made.items()}
     return Models(text, classes, hints, scanned.fields, scanned.bases, scanned.enums, scanned.aliases, scanned.imports)
+
+
+def _own(names: list[str]) -> str:
+    """The class or alias of a schema the engine made several classes for, in the order it made them. An allOf
+    that holds a union is made into a class per part (`Message1`), a class per member (`Message2`, `Message3`)
+    and, last, the union's alias (`Message`): the schema's own name is the one the others extend. Else the
+    first: a component's class comes before the members of other schemas' unions that were made from it."""
+    for name in names:
+        if all(other.startswith(name) for other in names):
+            return name
+    return names[0]
 
 
 def _optional(metadata: dict[str, Any], plan: hoist.Plan) -> dict[str, frozenset[str]]:

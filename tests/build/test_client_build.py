@@ -613,6 +613,39 @@ def test_an_event_stream_without_a_model_or_a_switch(tmp_path: Path) -> None:
     assert any(n.level == "warning" and "no component schema" in n.message for n in package.notes)
 
 
+def test_events_of_an_all_of_that_holds_a_union_take_the_union_not_one_of_its_parts(tmp_path: Path) -> None:
+    # The engine makes a class of the object part (`Event1`), one per member with that part mixed in, and the
+    # union's alias (`Event`): each event is one of the members, never the part alone. (A stream offered beside
+    # JSON takes its events' type from the event schema's class.)
+    def tagged(tag: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "enum": [tag]}, tag: STRING},
+        }
+
+    event = {
+        "allOf": [
+            {"anyOf": [{"$ref": "#/components/schemas/Delta"}, {"$ref": "#/components/schemas/Done"}]},
+            {"type": "object", "properties": {"lane": STRING}},
+        ]
+    }
+    both = {
+        "application/json": {"schema": {"type": "object", "properties": {"text": STRING}}},
+        "text/event-stream": {"schema": {"$ref": "#/components/schemas/Event"}},
+    }
+    body = {"content": {"application/json": {"schema": {"type": "object", "properties": {"stream": BOOL}}}}}
+    responses = {"200": {"description": "", "content": both}}
+    paths = {"/events": {"post": {"operationId": "events", "requestBody": body, "responses": responses}}}
+    schemas = {"Delta": tagged("delta"), "Done": tagged("done"), "Event": event}
+    document = spec_with(paths, components={"schemas": schemas})
+    package = ir(document, tmp_path)
+    assert package.models_source.count("class ") >= 3  # the part, and a class per member
+    assert ops(package)["events"].sse.item_hint == "_models.Event"
+    for member in ("Delta", "Done"):
+        assert generate_models(document, file="spec.yaml").classes[f"#/components/schemas/{member}"] == member
+
+
 # --- README, encoding, determinism, types ----------------------------------------------------------------
 
 
