@@ -455,7 +455,10 @@ class _Hoister:
                 # The engine names a union of array items itself (`Items1`): it gets a name from here instead.
                 alias = key == "items" and _is_union(schema[key])
                 sub = self._visit(schema[key], pointer.join(where, key), base + suffix, alias=alias, depth=depth + 1)
-                schema[key] = self._hoist(sub, pointer.join(where, key), base + suffix) if alias else sub
+                if alias:
+                    schema[key] = self._hoist(sub, pointer.join(where, key), base + suffix)
+                else:
+                    schema[key] = sub if self.version >= (3, 1) else _null_member(sub)
         if isinstance(schema.get("items"), list):
             schema["items"] = [
                 self._visit(sub, pointer.join(where, "prefixItems", i), f"{base}Item{i + 1}", depth=depth + 1)
@@ -563,6 +566,20 @@ class _Hoister:
         _patterns(schema)
         if isinstance(schema.get("enum"), list):
             schema = self._enum(schema, where, base, root=root, depth=depth)
+        parts = schema.get("allOf")
+        if self.version < (3, 1) and isinstance(parts, list) and any(_null_marker(part) for part in parts):
+            # `allOf: [{$ref: X}, {nullable: true}]`, 3.0's way of making a reference nullable: the part says
+            # nothing of the type. As a part it would make a class of its own, mixed into each of a union's
+            # members (dropping the members that are no objects) and not taking null in an array or a map.
+            kept = [part for part in parts if not _null_marker(part)]
+            schema["nullable"] = True
+            described = [part["description"] for part in parts if _null_marker(part) and "description" in part]
+            if described and "description" not in schema:
+                schema["description"] = described[0]  # the field's, said where it is made nullable
+            if kept:
+                schema["allOf"] = kept
+            else:
+                del schema["allOf"]
         if isinstance(schema.get("allOf"), list) and where in self._allof_bases(schema):
             # Classes that would each be the other's base (`A(B)`, `B(A)`): no module could define them.
             raise fail(self.file, None, where, "the schema is one of its own allOf parts: it cannot be a class")
@@ -768,6 +785,15 @@ _CONSTRAINTS: Final = frozenset(
 )
 
 
+def _null_marker(part: Any) -> bool:
+    """`{nullable: true}`, with nothing else that bears on the type (`_ANNOTATIONS`, extensions)."""
+    return (
+        isinstance(part, dict)
+        and part.get("nullable") is True
+        and all(key == "nullable" or key in _ANNOTATIONS or str(key).startswith("x-") for key in part)
+    )
+
+
 def _constraint_only(schema: Any) -> bool:
     return isinstance(schema, dict) and bool(schema) and set(schema) <= _CONSTRAINTS
 
@@ -832,6 +858,19 @@ def _split_null(schema: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         rest = {**schema, "type": others[0] if len(others) == 1 else others}
         return rest, lambda ref: {"anyOf": [ref, {"type": "null"}]}
     return schema, None
+
+
+def _null_member(schema: Any) -> Any:
+    """An array's items or a map's values marked `nullable` (3.0), as a union with null. The engine reads
+    `nullable` on a property alone: in these places it would type `dict[str, Value]` where the API sends
+    `{"name": null}`, and the null would not decode. A union with null it reads everywhere."""
+    if not isinstance(schema, dict) or schema.get("nullable") is not True:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "nullable"}
+    parts = rest.get("allOf")
+    if set(rest) == {"allOf"} and isinstance(parts, list) and len(parts) == 1:
+        rest = parts[0]  # a class kept nullable where it is used (`_split_null`, `_reference`)
+    return {"anyOf": [rest, {"type": "null"}]}
 
 
 def _carries_files(media: str | None) -> bool:

@@ -89,6 +89,92 @@ def test_a_property_that_refers_to_a_null_only_schema_leaves_its_model_usable(no
         mod.Root.from_dict({"both": None, "gone": "text"})
 
 
+# --- nullable array items and map values ------------------------------------------------------------------------
+
+
+def _nullable(schema: dict[str, Any], version: str) -> dict[str, Any]:
+    """The schema, also allowing null, as the version spells it."""
+    if version.startswith("3.0"):
+        return {**schema, "nullable": True} if "$ref" not in schema else {"allOf": [schema], "nullable": True}
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"], **({"enum": [*schema["enum"], None]} if "enum" in schema else {})}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_null_items_and_map_values_decode_and_go_back_as_null(version: str) -> None:
+    inline = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    kinds: dict[str, dict[str, Any]] = {
+        "object": inline,
+        "enum": {"type": "string", "enum": ["a", "b"]},
+        "reference": _ref("Thing"),
+        "array": {"type": "array", "items": {"type": "integer"}},
+        "text": {"type": "string"},
+    }
+    properties: dict[str, Any] = {}
+    for kind, schema in kinds.items():
+        properties[f"list_{kind}"] = {"type": "array", "items": _nullable(schema, version)}
+        properties[f"map_{kind}"] = {"type": "object", "additionalProperties": _nullable(schema, version)}
+    properties["deep"] = {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": _nullable(inline, version)},
+    }
+    if version.startswith("3.0"):  # a reference's sibling, read as its authors mean it
+        properties["list_sibling"] = {"type": "array", "items": {**_ref("Thing"), "nullable": True}}
+        properties["map_sibling"] = {"type": "object", "additionalProperties": {**_ref("Thing"), "nullable": True}}
+    schemas = {"Thing": {"type": "object", "properties": {"a": {"type": "string"}}}, "Box": {"properties": properties}}
+    found, mod = module(spec(schemas, version=version))
+    values = {"object": {"x": 1}, "enum": "a", "reference": {"a": "s"}, "array": [1, 2], "text": "t"}
+    payload: dict[str, Any] = {}
+    for name in properties:
+        value = values.get(name.partition("_")[2], {"a": "s"})
+        payload[name] = {"deep": {"k": [None, {"x": 2}]}}.get(name) or (
+            [None, value] if name.startswith("list") else {"gone": None, "here": value}
+        )
+    box = mod.Box.from_dict(payload)
+    assert box.list_object[0] is None and box.map_enum["gone"] is None and box.deep["k"][0] is None
+    assert box.to_dict() == payload
+    assert "dict[str, BoxMapObjectValue | None]" in found.source
+    assert "list[BoxListEnumItem | None]" in found.source
+    # What is not null is still checked.
+    with pytest.raises(ValueError, match="map_object"):
+        mod.Box.from_dict({"map_object": {"k": "not an object"}})
+
+
+def test_a_reference_made_nullable_by_an_all_of_part_keeps_its_type_everywhere() -> None:
+    # 3.0 has no `$ref` with siblings: `allOf: [{$ref: X}, {nullable: true}]` is how specs make a reference
+    # nullable. X here is a union of a string enum and an object, which a class per part would lose.
+    def nullable(**annotations: Any) -> dict[str, Any]:
+        return {"allOf": [_ref("Choice"), {"nullable": True, **annotations}]}
+
+    schemas = {
+        "Named": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+        "Choice": {"oneOf": [{"type": "string", "enum": ["auto", "none"]}, _ref("Named")]},
+        "Box": {
+            "type": "object",
+            "required": ["must"],
+            "properties": {
+                "must": nullable(),
+                "maybe": nullable(description="Which one, if any."),
+                "many": {"type": "array", "items": nullable()},
+                "by_name": {"type": "object", "additionalProperties": nullable(title="Choice")},
+            },
+        },
+    }
+    found, mod = module(spec(schemas, version="3.0.3"))
+    for payload in (
+        {"must": None, "maybe": None, "many": [None], "by_name": {"k": None}},
+        {"must": "auto", "maybe": {"name": "n"}, "many": ["none", {"name": "m"}], "by_name": {"k": "auto"}},
+    ):
+        assert mod.Box.from_dict(payload).to_dict() == payload
+    box = mod.Box.from_dict({"must": {"name": "n"}, "many": ["auto"]})
+    assert type(box.must) is mod.Named and box.many[0] == "auto"
+    assert '"""Which one, if any."""' in found.source
+    # No class stands for a part: each place holds the union itself.
+    assert set(found.classes.values()) == {"Named", "Choice", "ChoiceEnum", "Box"}
+
+
 # --- allOf children that re-declare a parent's property ---------------------------------------------------------
 
 
