@@ -82,6 +82,8 @@ class _Hoister:
         self._inline_nulls()
         self._unions_of_flattened()
         self._declared_tags()
+        self._named_tags()
+        self._shared_tags()
         self._optional_tags()
         self._flatten_conflicts()
         self._keep_what_the_engine_reads()
@@ -192,6 +194,57 @@ class _Hoister:
                 for ref, tags in found.items()
                 if all(claims[tag] == 1 and tag not in mapping for tag in tags)
                 for tag in tags
+            }
+            if added:
+                value["discriminator"] = {**discriminator, "mapping": {**mapping, **added}}
+
+    def _named_tags(self) -> None:
+        """A member a discriminator does not map is told by its component's name as the spec writes it
+        (`dog-v1`). The engine would tell it by its own key for the component, which differs where that name
+        is no identifier (`DogV1`): such members are mapped by their names explicitly."""
+        for value, discriminator, members in self._unions():
+            mapping = discriminator.get("mapping")
+            mapping = dict(mapping) if isinstance(mapping, dict) else {}
+            mapped = {pointer.canonical(v) for v in mapping.values() if pointer.is_local(v)}
+            added: dict[str, str] = {}
+            for member in members:
+                ref = member.get("$ref") if isinstance(member, dict) else None
+                if not isinstance(ref, str) or not pointer.is_local(ref) or pointer.canonical(ref) in mapped:
+                    continue
+                origin = pointer.split(self.result.origins.get(pointer.canonical(ref), ""))
+                if len(origin) == 3 and origin[:2] == ["components", "schemas"] and origin[2] not in mapping:
+                    added.setdefault(origin[2], pointer.canonical(ref))
+            if added:
+                value["discriminator"] = {**discriminator, "mapping": {**mapping, **added}}
+
+    def _shared_tags(self) -> None:
+        """A schema several discriminators map (two unions, or a union and its members' parent) by different
+        values is told by each of them: the engine gives its class one tag, the last mapping's, and a payload
+        tagged as another one says would not decode. Each mapping takes the values the others give its own
+        members, where no other schema is given that value; such a class's tag is a `Literal` of them all."""
+        found: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        values: dict[tuple[str, str], dict[str, None]] = {}  # (property, schema pointer) → its values, in order
+        owners: dict[tuple[str, str], set[str]] = {}  # (property, value) → the schemas given it
+        for value in pointer.containers(self.schemas, prune=openapi.is_extension):
+            discriminator = value.get("discriminator") if isinstance(value, dict) else None
+            if not isinstance(discriminator, dict):
+                continue
+            mapping, name = discriminator.get("mapping"), discriminator.get("propertyName")
+            if not isinstance(mapping, dict) or not isinstance(name, str):
+                continue
+            found.append((value, discriminator))
+            for tag, ref in mapping.items():
+                if isinstance(tag, str) and pointer.is_local(ref):
+                    values.setdefault((name, pointer.canonical(ref)), {})[tag] = None
+                    owners.setdefault((name, tag), set()).add(pointer.canonical(ref))
+        for value, discriminator in found:
+            name, mapping = discriminator["propertyName"], discriminator["mapping"]
+            refs = dict.fromkeys(pointer.canonical(v) for v in mapping.values() if pointer.is_local(v))
+            added = {
+                tag: ref
+                for ref in refs
+                for tag in values[(name, ref)]
+                if tag not in mapping and owners[(name, tag)] == {ref}
             }
             if added:
                 value["discriminator"] = {**discriminator, "mapping": {**mapping, **added}}
@@ -596,11 +649,20 @@ class _Hoister:
                 schema["allOf"] = [*(schema.get("allOf") or []), members[0]]
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
-            mapping = {
-                k: pointer.canonical(v) if pointer.is_local(v) else v for k, v in discriminator["mapping"].items()
-            }
+            mapping = {k: self._mapped(v) for k, v in discriminator["mapping"].items()}
             schema["discriminator"] = {**discriminator, "mapping": mapping}
         return schema
+
+    def _mapped(self, target: Any) -> Any:
+        """A discriminator mapping's target as a reference: a schema name (`Dog`, which OpenAPI allows there)
+        points to that component, so that it follows the component when it is renamed."""
+        if pointer.is_local(target):
+            return pointer.canonical(target)
+        components = self.data.get("components")
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        if isinstance(target, str) and isinstance(schemas, dict) and target in schemas:
+            return pointer.join(SCHEMAS, target)
+        return target
 
     def _enum(self, schema: dict[str, Any], where: str, base: str, *, root: bool, depth: int) -> dict[str, Any]:
         values = list(_unique(schema["enum"]))

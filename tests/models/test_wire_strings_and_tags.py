@@ -1,8 +1,9 @@
-"""Two ways a field's type was wrong on the wire.
+"""Ways a field's type was wrong on the wire.
 
 - A discriminator without a mapping tells a member by its schema name only where the member's tag property
   declares no values of its own: a tag of `enum: [web_search, web_search_2025_08_26]` is those values, not
-  `Literal["WebSearchTool"]` (which the API refuses, and which would accept what no schema allows).
+  `Literal["WebSearchTool"]` (which the API refuses, and which would accept what no schema allows). The name
+  is the one the spec writes (`dog-v1`), and a member several discriminators map is told by each one's value.
 - A raw binary string (`format: binary`, or a non-text `contentMediaType` without `contentEncoding`) has no
   encoding in JSON: there it is the string received, never base64-decoded. In a multipart body it is a file's
   bytes, as before."""
@@ -84,6 +85,7 @@ def test_an_explicit_mapping_is_kept_and_completed() -> None:
         "web_search": REF + "WebSearchTool",
         "web_search_2025_08_26": REF + "WebSearchTool",
         "constant": REF + "ConstTool",
+        "NamedTool": REF + "NamedTool",  # by its name, as the engine would tell it
     }
 
 
@@ -105,7 +107,7 @@ def test_a_tag_enum_behind_a_reference_or_in_an_allof_part_counts_as_declared() 
         assert box.to_dict() == {"u": payload}
 
 
-def test_a_value_two_members_declare_is_left_to_the_engine() -> None:
+def test_a_value_two_members_declare_leaves_them_told_by_their_names() -> None:
     shared = {"type": "object", "properties": {"kind": {"type": "string", "enum": ["x", "y"]}}}
     document = spec(
         {
@@ -114,9 +116,78 @@ def test_a_value_two_members_declare_is_left_to_the_engine() -> None:
             "U": {"oneOf": [{"$ref": REF + "A"}, {"$ref": REF + "B"}], "discriminator": {"propertyName": "kind"}},
         }
     )
-    assert (
-        "mapping" not in plan_models(document, file="spec.yaml").document["components"]["schemas"]["U"]["discriminator"]
+    discriminator = plan_models(document, file="spec.yaml").document["components"]["schemas"]["U"]["discriminator"]
+    assert discriminator["mapping"] == {"A": REF + "A", "B": REF + "B"}
+
+
+def test_a_member_without_a_mapping_is_told_by_its_name_as_the_spec_writes_it() -> None:
+    # The engine knows `dog-v1` as `DogV1`: the tag on the wire is still the name the spec gives it.
+    member = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+    document = spec(
+        {
+            "dog-v1": {**member, "properties": {**member["properties"], "bark": {"type": "boolean"}}},
+            "cat.v1": member,
+            "Pet": {
+                "oneOf": [{"$ref": REF + "dog-v1"}, {"$ref": REF + "cat.v1"}],
+                "discriminator": {"propertyName": "kind"},
+            },
+            "Box": {"type": "object", "properties": {"pet": {"$ref": REF + "Pet"}}},
+        }
     )
+    _, mod = module(document)
+    for payload, cls in (({"kind": "dog-v1", "bark": True}, "DogV1"), ({"kind": "cat.v1"}, "CatV1")):
+        box = mod.Box.from_dict({"pet": payload})
+        assert type(box.pet).__name__ == cls and box.to_dict() == {"pet": payload}
+    assert mod.DogV1().to_dict() == {"kind": "dog-v1"}
+    with pytest.raises(ValueError, match="dog-v1"):
+        mod.Box.from_dict({"pet": {"kind": "DogV1"}})
+
+
+def test_a_member_several_discriminators_tell_apart_is_told_by_each_ones_value() -> None:
+    # The parent maps Dog as `dog` (by its schema name, which OpenAPI allows in a mapping); a union of the
+    # children says nothing, so there Dog is `Dog`. Each tag decodes where it is given; one no mapping gives
+    # still does not.
+    pet = {
+        "type": "object",
+        "required": ["petType"],
+        "properties": {"petType": {"type": "string"}},
+        "discriminator": {"propertyName": "petType", "mapping": {"dog": "Dog", "cat": REF + "Cat"}},
+    }
+
+    def child(own: str) -> dict[str, Any]:
+        return {"allOf": [{"$ref": REF + "Pet"}, {"type": "object", "properties": {own: {"type": "boolean"}}}]}
+
+    document = spec(
+        {
+            "Pet": pet,
+            "Dog": child("bark"),
+            "Cat": child("meow"),
+            "Lizard": child("scales"),
+            "AnyPet": {
+                "oneOf": [{"$ref": REF + k} for k in ("Dog", "Cat", "Lizard")],
+                "discriminator": {"propertyName": "petType"},
+            },
+            "Owner": {
+                "type": "object",
+                "properties": {"pet": {"$ref": REF + "Pet"}, "any": {"$ref": REF + "AnyPet"}},
+            },
+        },
+        version="3.0.3",
+    )
+    _, mod = module(document)
+    for where, tag, cls in (
+        ("pet", "dog", "Dog"),
+        ("pet", "cat", "Cat"),
+        ("pet", "Lizard", "Lizard"),
+        ("any", "Dog", "Dog"),
+        ("any", "Cat", "Cat"),
+        ("any", "dog", "Dog"),
+    ):
+        owner = mod.Owner.from_dict({where: {"petType": tag}})
+        assert type(getattr(owner, where)).__name__ == cls
+        assert owner.to_dict() == {where: {"petType": tag}}
+    with pytest.raises(ValueError, match="petType"):
+        mod.Owner.from_dict({"pet": {"petType": "lizard"}})
 
 
 RAW = [
