@@ -511,7 +511,7 @@ class _Hoister:
                 if alias:
                     schema[key] = self._hoist(sub, pointer.join(where, key), base + suffix)
                 else:
-                    schema[key] = sub if self.version >= (3, 1) else _null_member(sub)
+                    schema[key] = _null_member(sub)
         if isinstance(schema.get("items"), list):
             schema["items"] = [
                 self._visit(sub, pointer.join(where, "prefixItems", i), f"{base}Item{i + 1}", depth=depth + 1)
@@ -620,9 +620,10 @@ class _Hoister:
         if isinstance(schema.get("enum"), list):
             schema = self._enum(schema, where, base, root=root, depth=depth)
         parts = schema.get("allOf")
-        if self.version < (3, 1) and isinstance(parts, list) and any(_null_marker(part) for part in parts):
-            # `allOf: [{$ref: X}, {nullable: true}]`, 3.0's way of making a reference nullable: the part says
-            # nothing of the type. As a part it would make a class of its own, mixed into each of a union's
+        if isinstance(parts, list) and any(_null_marker(part) for part in parts):
+            # `allOf: [{$ref: X}, {nullable: true}]`, 3.0's way of making a reference nullable (which 3.1
+            # specs written in 3.0's words use too, and `nullable` is read in either): the part says nothing
+            # of the type. As a part it would make a class of its own, mixed into each of a union's
             # members (dropping the members that are no objects) and not taking null in an array or a map.
             kept = [part for part in parts if not _null_marker(part)]
             schema["nullable"] = True
@@ -923,7 +924,7 @@ def _split_null(schema: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 
 
 def _null_member(schema: Any) -> Any:
-    """An array's items or a map's values marked `nullable` (3.0), as a union with null. The engine reads
+    """An array's items or a map's values marked `nullable`, as a union with null. The engine reads
     `nullable` on a property alone: in these places it would type `dict[str, Value]` where the API sends
     `{"name": null}`, and the null would not decode. A union with null it reads everywhere."""
     if not isinstance(schema, dict) or schema.get("nullable") is not True:
