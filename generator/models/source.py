@@ -173,6 +173,12 @@ def finished(
         start, end = _span(before, lines)[1], _span(metadata, lines)[1]
         if start[0] == end[0]:  # the engine writes a field on one line; anything else is left as written
             tags.append(_Edit(start, end, ""))
+    for cls, name, edits in _tags_left_out(nodes, optional_tags or {}, lines):
+        tags += edits
+        scanned.fields[cls] = tuple(
+            replace(f, type_hint=f.type_hint + " | None", required=False) if f.python_name == name else f
+            for f in scanned.fields[cls]
+        )
     dropped = set(range(layout.first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
     edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
@@ -544,6 +550,54 @@ def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -
             # With no other metadata the field's name is its wire name.
             if metadata == {"required": True} and stmt.target.id in optional[node.name]:
                 yield keywords[-2].value, last.value
+
+
+def _tags_left_out(
+    nodes: list[ast.stmt], optional: dict[str, frozenset[str]], lines: list[str]
+) -> Iterator[tuple[str, str, list[_Edit]]]:
+    """For each class's discriminator field that its schema does not require and that has no default (several
+    mappings give it several values, `Literal["a", "alpha"]`, and the caller picks one): the edits that make it
+    `Literal[...] | None = None`, so that a payload without it decodes, as with one value (`_optional_tags`)."""
+    for node in nodes:
+        if not (isinstance(node, ast.ClassDef) and node.name in optional):
+            continue
+        for stmt in node.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            hint, call = stmt.annotation, stmt.value
+            named = hint.value if isinstance(hint, ast.Subscript) else None
+            literal = isinstance(named, ast.Name) and named.id == "Literal"
+            if not literal or _wire_name(stmt) not in optional[node.name] or stmt.lineno != stmt.end_lineno:
+                continue  # the engine writes a field on one line; anything else is left as written
+            end = _span(hint, lines)[1]
+            if call is None:
+                yield node.name, stmt.target.id, [_Edit(end, end, " | None = None")]
+            elif (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id == "_field"
+                and not call.args
+                and call.keywords
+                and all(k.arg not in ("default", "default_factory") for k in call.keywords)
+            ):
+                keyword = call.keywords[0]
+                first = (keyword.lineno - 1, _column(lines[keyword.lineno - 1], keyword.col_offset))
+                yield node.name, stmt.target.id, [_Edit(end, end, " | None"), _Edit(first, first, "default=None, ")]
+
+
+def _wire_name(stmt: ast.AnnAssign) -> str | None:
+    """A field's JSON name: its metadata's "wire", else its own name; None where the metadata is not literal."""
+    name = stmt.target.id if isinstance(stmt.target, ast.Name) else None
+    call = stmt.value
+    for keyword in call.keywords if isinstance(call, ast.Call) else ():
+        if keyword.arg == "metadata":
+            try:
+                metadata = ast.literal_eval(keyword.value)
+            except ValueError:
+                return None
+            wire = metadata.get("wire", name) if isinstance(metadata, dict) else name
+            return wire if isinstance(wire, str) else None
+    return name
 
 
 def _ancestors(name: str, scanned: Scanned) -> list[str]:

@@ -54,7 +54,9 @@ def _hints(result: Any, cls: str) -> dict[str, str]:
 
 def test_a_members_own_tag_values_are_its_tags_without_a_mapping() -> None:
     result, mod = module(_tools())
-    assert _hints(result, "WebSearchTool")["type"] == 'Literal["web_search", "web_search_2025_08_26"]'
+    # Its schema does not require the tag: the field may be left out (the caller picks a value to send).
+    assert _hints(result, "WebSearchTool")["type"] == 'Literal["web_search", "web_search_2025_08_26"] | None'
+    assert mod.WebSearchTool.from_dict({}).to_dict() == {}
     assert _hints(result, "ConstTool")["type"] == 'Literal["constant"]'
     assert _hints(result, "FunctionTool")["type"] == 'Literal["function"]'
     for tag in ("web_search", "web_search_2025_08_26"):
@@ -259,3 +261,36 @@ def test_a_raw_binary_string_in_a_multipart_body_is_a_files_bytes(schema: dict[s
     cls = "UploadBody" if inline else "Form"
     assert _hints(result, cls) == {"file": "bytes", "parts": "list[Part]", "name": "str | None"}
     assert _hints(result, "Part") == {"blob": "bytes | None"}
+
+
+@pytest.mark.parametrize("tag", ["kind", "petKind"])
+def test_a_tag_of_several_values_its_schema_does_not_require_may_be_left_out(tag: str) -> None:
+    def member(own: str) -> dict[str, Any]:
+        return {"type": "object", "properties": {tag: {"type": "string"}, own: {"type": "integer"}}}
+
+    def union(key: str, values: tuple[str, str]) -> dict[str, Any]:
+        mapping = {values[0]: REF + "A", values[1]: REF + "B"}
+        discriminator = {"propertyName": tag, "mapping": mapping}
+        return {key: [{"$ref": REF + "A"}, {"$ref": REF + "B"}], "discriminator": discriminator}
+
+    document = spec(
+        {
+            "A": member("x"),
+            "B": member("y"),
+            "U1": union("oneOf", ("a", "b")),
+            "U2": union("anyOf", ("alpha", "beta")),
+            "Box": {"type": "object", "properties": {k: {"$ref": REF + k} for k in ("U1", "U2", "A")}},
+        }
+    )
+    result, mod = module(document)
+    assert _hints(result, "A")[tag.replace("K", "_k")] == 'Literal["alpha", "a"] | None'
+    for payload, cls in (
+        ({"U1": {tag: "a", "x": 1}}, "A"),
+        ({"U1": {tag: "beta"}}, "B"),
+        ({"U2": {"y": 2}}, "B"),
+        ({"A": {"x": 1}}, "A"),
+    ):
+        box = mod.Box.from_dict(payload)
+        assert type(getattr(box, next(iter(payload)).lower())).__name__ == cls
+        assert box.to_dict() == payload
+    assert mod.A(x=1).to_dict() == {"x": 1}
