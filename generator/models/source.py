@@ -530,26 +530,32 @@ def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -
     """For each class's discriminator field that its schema does not require (`hoist.Plan.optional_tags`), the
     value of the keyword before its `metadata={"required": True}`, and that metadata: cut, the field keeps its
     default, and decoding no longer asks for it. A field whose metadata holds more than that is left as it is."""
-    for node in nodes:
-        if not (isinstance(node, ast.ClassDef) and node.name in optional):
+    for node, stmt, name in _fields_in(nodes, optional):
+        call = stmt.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_field"):
             continue
-        for stmt in node.body:
-            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
-                continue
-            call = stmt.value
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_field"):
-                continue
-            keywords = call.keywords
-            last = keywords[-1] if keywords else None
-            if last is None or last.arg != "metadata" or len(keywords) < 2 or not isinstance(last.value, ast.Dict):
-                continue
-            try:
-                metadata = ast.literal_eval(last.value)
-            except ValueError:
-                continue
-            # With no other metadata the field's name is its wire name.
-            if metadata == {"required": True} and stmt.target.id in optional[node.name]:
-                yield keywords[-2].value, last.value
+        keywords = call.keywords
+        last = keywords[-1] if keywords else None
+        if last is None or last.arg != "metadata" or len(keywords) < 2 or not isinstance(last.value, ast.Dict):
+            continue
+        try:
+            metadata = ast.literal_eval(last.value)
+        except ValueError:
+            continue
+        # With no other metadata the field's name is its wire name.
+        if metadata == {"required": True} and name in optional[node.name]:
+            yield keywords[-2].value, last.value
+
+
+def _fields_in(
+    nodes: list[ast.stmt], classes: dict[str, frozenset[str]]
+) -> Iterator[tuple[ast.ClassDef, ast.AnnAssign, str]]:
+    """Each field of the classes named in `classes`: its class, its statement and its name."""
+    for node in nodes:
+        if isinstance(node, ast.ClassDef) and node.name in classes:
+            for stmt in node.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                    yield node, stmt, stmt.target.id
 
 
 def _tags_left_out(
@@ -558,31 +564,26 @@ def _tags_left_out(
     """For each class's discriminator field that its schema does not require and that has no default (several
     mappings give it several values, `Literal["a", "alpha"]`, and the caller picks one): the edits that make it
     `Literal[...] | None = None`, so that a payload without it decodes, as with one value (`_optional_tags`)."""
-    for node in nodes:
-        if not (isinstance(node, ast.ClassDef) and node.name in optional):
-            continue
-        for stmt in node.body:
-            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
-                continue
-            hint, call = stmt.annotation, stmt.value
-            named = hint.value if isinstance(hint, ast.Subscript) else None
-            literal = isinstance(named, ast.Name) and named.id == "Literal"
-            if not literal or _wire_name(stmt) not in optional[node.name] or stmt.lineno != stmt.end_lineno:
-                continue  # the engine writes a field on one line; anything else is left as written
-            end = _span(hint, lines)[1]
-            if call is None:
-                yield node.name, stmt.target.id, [_Edit(end, end, " | None = None")]
-            elif (
-                isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Name)
-                and call.func.id == "_field"
-                and not call.args
-                and call.keywords
-                and all(k.arg not in ("default", "default_factory") for k in call.keywords)
-            ):
-                keyword = call.keywords[0]
-                first = (keyword.lineno - 1, _column(lines[keyword.lineno - 1], keyword.col_offset))
-                yield node.name, stmt.target.id, [_Edit(end, end, " | None"), _Edit(first, first, "default=None, ")]
+    for node, stmt, name in _fields_in(nodes, optional):
+        hint, call = stmt.annotation, stmt.value
+        named = hint.value if isinstance(hint, ast.Subscript) else None
+        literal = isinstance(named, ast.Name) and named.id == "Literal"
+        if not literal or _wire_name(stmt) not in optional[node.name] or stmt.lineno != stmt.end_lineno:
+            continue  # the engine writes a field on one line; anything else is left as written
+        end = _span(hint, lines)[1]
+        if call is None:
+            yield node.name, name, [_Edit(end, end, " | None = None")]
+        elif (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "_field"
+            and not call.args
+            and call.keywords
+            and all(k.arg not in ("default", "default_factory") for k in call.keywords)
+        ):
+            keyword = call.keywords[0]
+            first = (keyword.lineno - 1, _column(lines[keyword.lineno - 1], keyword.col_offset))
+            yield node.name, name, [_Edit(end, end, " | None"), _Edit(first, first, "default=None, ")]
 
 
 def _wire_name(stmt: ast.AnnAssign) -> str | None:
