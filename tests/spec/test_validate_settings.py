@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.spec.validate import _SchemaValidatorSettings, _SpecValidatorSettings
+from tests.spec.support import root_with
 
 _MODULES = ("openapi_spec_validator.settings", "openapi_schema_validator.settings")
 _ROOT = Path(__file__).resolve().parents[2]
@@ -103,27 +104,22 @@ _JUDGED = """
     print(json.dumps([found, "pydantic_settings" in sys.modules]))
 """
 
-_SPEC = """\
-openapi: {version}
-info: {{title: Settings, version: "1"}}
-paths:
-  /items:
-    get:
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {{$ref: "#/components/schemas/Item"}}
+# One operation answering an `Item` (the shared root of tests/spec/support.py), and schemas with errors.
+_COMPONENTS = """\
 components:
   schemas:
     Item:
       type: object
       properties:
-        size: {{type: integer, minimum: "one"}}
-        name: {{type: string, maxLength: -1}}
-    Broken: {{type: 12}}
+        size: {type: integer, minimum: "one"}
+        name: {type: string, maxLength: -1}
+    Broken: {type: 12}
 """
+
+
+def _spec(version: str) -> str:
+    root = root_with("#/components/schemas/Item").replace("openapi: 3.1.0", f"openapi: {version}", 1)
+    return root + _COMPONENTS
 
 
 @pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
@@ -131,7 +127,7 @@ def test_a_spec_is_judged_as_with_the_real_settings_without_loading_pydantic_set
     tmp_path: Path, version: str
 ) -> None:
     spec = tmp_path / "spec.yaml"
-    spec.write_text(_SPEC.format(version=version), "utf-8")
+    spec.write_text(_spec(version), "utf-8")
     pinned_found, pinned_loaded = json.loads(_python(_JUDGED.format(preload=""), str(spec)))
     real = "import openapi_spec_validator.settings, openapi_schema_validator.settings"
     real_found, real_loaded = json.loads(_python(_JUDGED.format(preload=real), str(spec)))
