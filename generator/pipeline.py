@@ -90,8 +90,8 @@ def _run(target: Target, doc: Document | None, models_apart: Worker[Models]) -> 
             verbatim=verbatim(package, rendered),
             laid_out=laid_out(package, target),
         )
-    except Exception:  # the stages may assume a valid spec: an invalid one is reported as invalid, not by what broke
-        _validated(validation.result(), target)
+    except Exception as exc:  # the stages may assume a valid spec: an invalid one is reported as such, not by its crash
+        _refused(validation.result(), exc, target=target, file=doc.file)
         raise
     warnings = _validated(validation.result(), target) + warnings
     return Result(files, warnings + doc.relocate(package.notes), doc.sha256, doc, models, package)
@@ -109,6 +109,16 @@ def _engine_loaded() -> None:
     from .models.engine import warm
 
     warm()
+
+
+def _refused(problems: list[Diagnostic], failure: Exception, *, target: Target, file: str) -> None:
+    """A stage failed on a spec with validation problems: they are the run's errors. In lenient mode too, unless
+    the stage located its own failure: `--no-validate` generates past the problems the stages can work around,
+    not past one that stops them. Only a failure on a valid spec is the stage's own, reported as a bug."""
+    _validated(problems, target)
+    if problems and not isinstance(failure, GeneratorError):
+        message = "generation cannot go on past the problems above, even with --no-validate"
+        raise GeneratorError([*problems, Diagnostic(file, None, "#", message)]) from None
 
 
 def _validated(problems: list[Diagnostic], target: Target) -> tuple[Diagnostic, ...]:

@@ -222,3 +222,34 @@ def test_every_node_of_merged_pages_is_located_in_its_page(tmp_path: Path) -> No
     assert doc.locate("#/info/title") == (first.file, 2)
     assert doc.data["paths"].keys() == {"/pets", "/owners"}
     assert json.loads(json.dumps(doc.data)) == doc.data
+
+
+# --- lenient mode past what a stage cannot work around -----------------------------------------------------------
+
+_OK_PATH = "paths:\n  /p:\n    get: {responses: {'200': {description: ok}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "pointer"),
+    [
+        ("servers:\n  - url: https://x.test\n    variables: true\n", 5, "#/servers/0/variables"),
+        ("servers: {url: https://x.test}\n", 3, "#/servers"),
+        ("components: 5\n", 3, "#/components"),
+    ],
+    ids=["server-variables", "servers-object", "components-number"],
+)
+def test_with_no_validate_a_problem_no_stage_can_work_around_is_an_error_at_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, line: int, pointer: str
+) -> None:
+    """Lenient mode generates past what it can; the problems that stop a stage are then the errors, located,
+    and nothing is written: never an internal error."""
+    spec = tmp_path / "api.yaml"
+    spec.write_text(HEAD + body + _OK_PATH)
+    out = tmp_path / "out"
+    code = main(["generate", "--spec", str(spec), "--out", str(out), "--package", "pkg", "--no-cache", "--no-validate"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1, err
+    assert any(entry.startswith(f"{spec}:{line}: {pointer}: ") for entry in err), err
+    assert err[-1] == f"{spec}: #: generation cannot go on past the problems above, even with --no-validate"
+    assert not any("internal error" in entry or "warning" in entry for entry in err), err
+    assert not out.exists()

@@ -74,8 +74,18 @@ def test_an_invalid_spec_is_reported_as_invalid_when_a_later_stage_fails_on_it(
         run(_target(spec))
     assert any("/components/schemas/Broken/properties/when/type" in d.pointer for d in caught.value.diagnostics)
 
-    with pytest.raises(KeyError):  # lenient: the spec's problems are warnings, so the failure is the stage's own
+    # Lenient mode generates past the problems the stages can work around; one that stops a stage is an error.
+    with pytest.raises(GeneratorError) as caught:
         run(_target(spec, validate=False))
+    *problems, stopped = caught.value.diagnostics
+    assert any("/components/schemas/Broken/properties/when/type" in d.pointer for d in problems)
+    assert all(d.level == "error" for d in caught.value.diagnostics)
+    assert "even with --no-validate" in stopped.message
+
+    valid = tmp_path / "valid"
+    valid.mkdir()
+    with pytest.raises(KeyError):  # on a valid spec the failure is the stage's own: a bug, not the spec's
+        run(_target(_spec(valid, valid=True), validate=False))
 
 
 def test_where_no_process_can_be_started_it_validates_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
