@@ -129,7 +129,8 @@ def build_operations(
         stem = claim_classes(classes, names.class_name(attribute))
         space = names.Namespace(names.RESOURCE_MEMBERS | names.CLIENT_GLOBALS)
         ops = _group(ctx, group, space, attribute, names.RESOURCE_MEMBERS | names.CLIENT_GLOBALS)
-        doc = docs.get(key) or f"Operations on {attribute.replace('_', ' ')}."
+        # Spelled out from the attribute, without the "_" that keeps one from a keyword or a client name (`class_`).
+        doc = docs.get(key) or f"Operations on {attribute.replace('_', ' ').strip()}."
         resources.append(Resource(attribute, stem, f"Async{stem}", ops, encode.docstring(doc)))
     own = _group(ctx, groups.get("", []), client_space, "", client_reserved)
     for key in target.pagination:
@@ -181,6 +182,14 @@ def _group(
     return tuple(result)
 
 
+def _json_content(param: dict[str, Any]) -> bool:
+    """Whether a parameter is described by a JSON media type (`content`) rather than a schema and a style."""
+    content = param.get("content")
+    if "schema" in param or not isinstance(content, dict) or not content:
+        return False
+    return openapi.media_kind(str(next(iter(content)))) == "json"
+
+
 def _operation(
     ctx: _Context, site: openapi.Site, *, name: str, label: str, constant: str, shadowed: frozenset[str]
 ) -> Operation:
@@ -207,7 +216,9 @@ def _operation(
         style = style if style in _STYLES[location] else _DEFAULT_STYLE[location]
         explode = param.get("explode")
         explode_literal = ""
-        if isinstance(explode, bool) and explode != (style == "form"):
+        if _json_content(param):
+            style = "json"  # the value as one JSON text, not spread out by a style
+        elif isinstance(explode, bool) and explode != (style == "form"):
             explode_literal = repr(explode)
         description = str(param.get("description") or "") or _description(data, slot.schema if slot else None)
         argument = Argument(

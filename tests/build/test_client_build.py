@@ -181,6 +181,18 @@ def test_collisions_are_suffixed_and_overrides_win(tmp_path: Path) -> None:
     assert "self.dee = Dee(self._sender)" in files["pkg/client.py"]
 
 
+def test_a_resource_without_a_tag_description_is_documented_by_its_name_as_written(tmp_path: Path) -> None:
+    paths = {
+        "/a": {"get": {"operationId": "a", "tags": ["class"], "responses": ok()}},
+        "/b": {"get": {"operationId": "b", "tags": ["Pet Store"], "responses": ok()}},
+    }
+    package = ir(spec_with(paths), tmp_path)
+    assert [(r.attribute, r.doc) for r in package.client.resources] == [
+        ("class_", "Operations on class."),
+        ("pet_store", "Operations on pet store."),
+    ]
+
+
 def test_untagged_operations_are_client_methods_and_tagless_specs_group_by_path(tmp_path: Path) -> None:
     tagged = spec_with(
         {

@@ -10,6 +10,7 @@ import json
 import socket
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -165,3 +166,29 @@ def test_a_call_asks_for_the_media_types_its_successes_are_declared_in(raw: RawS
     raw.route("/v1/report", _json(200, {"id": "r1"}))
     _both(gen, raw.url, lambda c: c.edges.get_report())
     assert [r.headers.get("accept") for r in raw.requests if r.path == "/v1/report"] == ["application/json"] * 2
+
+
+def test_where_anonymous_calls_are_allowed_a_credential_given_is_still_sent(raw: RawServer) -> None:
+    """`security: [{}, {queryKey: []}]`: anyone may call, and a caller with a key is known by it."""
+    gen = edges()
+    raw.route("/v1/anyone", _json(200, {"id": "r"}))
+    assert _both(gen, raw.url, lambda c: c.edges.get_anyone()) == [gen.models.Report(id="r")] * 2
+    assert _both(gen, raw.url, lambda c: c.edges.get_anyone(), api_key="k1") == [gen.models.Report(id="r")] * 2
+    assert [request.query for request in raw.requests] == [[], [], [("key", "k1")], [("key", "k1")]]
+
+
+def test_a_parameter_described_by_a_json_media_type_is_sent_as_json_text(raw: RawServer) -> None:
+    """`content: {application/json: ...}` instead of a schema: each value is one JSON text, percent-encoded in
+    the path and the query, as it is in a header; a null inside it, which no style could send, is JSON's."""
+    gen = edges()
+    where = ["a", "b/c"]
+    path = "/v1/search/" + quote(json.dumps(where, separators=(",", ":")), safe="")
+    raw.route(path, _json(200, {"id": "r"}))
+    filter_ = gen.models.SearchFilter(tags=["x", None, "y z"], size=2)
+    for got in _both(gen, raw.url, lambda c: c.edges.search(where=where, filter=filter_, x_sort={"name": "désc"})):
+        assert got == gen.models.Report(id="r")
+    for request in raw.requests:
+        assert request.path == path
+        assert request.query == [("filter", '{"tags":["x",null,"y z"],"size":2}')]
+        assert request.headers["x-sort"] == '{"name":"d\\u00e9sc"}'
+        assert json.loads(request.headers["x-sort"]) == {"name": "désc"}

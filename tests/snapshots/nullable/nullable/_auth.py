@@ -116,7 +116,9 @@ class Credentials:
         return f"Credentials({sorted(self._values)})"
 
     def for_call(self, alternatives: Sequence[Sequence[Scheme]], operation: str) -> Sent:
-        """What to send: the first alternative every scheme of which has a credential; `()` needs none.
+        """What to send: the first alternative every scheme of which has a credential; `()` needs none, and is
+        taken only when no other can be: where anonymous calls are allowed, a credential the caller gave is still
+        sent (an API may answer it with more).
 
         Raises MissingCredentialError, naming each alternative's keywords and environment variables, when none can
         be satisfied; nothing has been sent then.
@@ -124,11 +126,13 @@ class Credentials:
         if not alternatives:
             return Sent()
         for alternative in alternatives:
-            if all(self._satisfies(scheme) for scheme in alternative):
+            if alternative and all(self._satisfies(scheme) for scheme in alternative):
                 sent = Sent()
                 for scheme in alternative:
                     self._apply(scheme, sent)
                 return sent
+        if any(not alternative for alternative in alternatives):
+            return Sent()
         options = " or ".join(_describe(alternative) for alternative in alternatives)
         raise MissingCredentialError(f"{operation} needs a credential: {options}")
 

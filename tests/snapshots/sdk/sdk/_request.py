@@ -49,7 +49,8 @@ _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 class Param:
     """One parameter: the method's keyword, its wire name, where it goes, and its OpenAPI style.
 
-    Location "body" is a property of an object body whose properties are the method's keywords.
+    Location "body" is a property of an object body whose properties are the method's keywords. Style "json" is
+    a parameter described by a JSON media type (`content`) instead: its value goes as one JSON text.
     """
 
     name: str
@@ -330,7 +331,7 @@ def _path_value(param: Param, value: object) -> str:
     encoded = encode(value)
     if encoded == "" or encoded == [] or encoded == {}:
         raise ValueError(f"{param.name} is empty: a path parameter cannot be empty")
-    text = _styled(param, encoded)
+    text = _q(_json(encoded)) if param.style == "json" else _styled(param, encoded)
     # quote() leaves dots alone, and URL resolution would turn a "." or ".." segment into a walk up the path.
     return text.replace(".", "%2E") if text.strip(".") == "" else text
 
@@ -374,7 +375,7 @@ def _header_text(param: Param, value: object) -> str | None:
     # A cookie value ends at ';', and RFC 6265 leaves ',', '"' and '\' out of it; a header's list is ','-separated.
     delimiters = ',;"\\' if cookie else ","
     explode = param.explode_or_default
-    if isinstance(encoded, (list, dict)) and cookie and explode:
+    if isinstance(encoded, (list, dict)) and cookie and explode and param.style != "json":
         if not encoded:
             return None  # as in a query, an exploded empty array or object is no pair at all
         # Form style would give `ids=3&ids=4` or `a=1&b=2`: no cookie parser reads that back as the value sent.
@@ -382,7 +383,12 @@ def _header_text(param: Param, value: object) -> str | None:
             f"{param.name}: OpenAPI defines no cookie text for an array or object with explode=true "
             "(the API should declare `explode: false`); send the Cookie header with extra_headers instead"
         )
-    if isinstance(encoded, list):
+    if param.style == "json":
+        # JSON's own escapes keep it ASCII; a cookie cannot hold its quotes or commas.
+        text = json.dumps(encoded, separators=(",", ":"), allow_nan=False)
+        if cookie:
+            _undelimited(param, text, delimiters)
+    elif isinstance(encoded, list):
         text = ",".join(_undelimited(param, _text(v, param.name), delimiters) for v in encoded)
     elif isinstance(encoded, dict):
         key_delimiters = delimiters + "=" if explode else delimiters
@@ -442,6 +448,8 @@ def _query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
     if encoded is None:
         return []
     name, style, explode = param.wire, param.style_or_default, param.explode_or_default
+    if style == "json":
+        return [(name, _json(encoded))]
     if isinstance(encoded, dict):
         items = _entries(encoded)
         if style == "deepObject":
