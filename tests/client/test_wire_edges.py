@@ -192,3 +192,34 @@ def test_a_parameter_described_by_a_json_media_type_is_sent_as_json_text(raw: Ra
         assert request.query == [("filter", '{"tags":["x",null,"y z"],"size":2}')]
         assert request.headers["x-sort"] == '{"name":"d\\u00e9sc"}'
         assert json.loads(request.headers["x-sort"]) == {"name": "désc"}
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "utf-16"])
+def test_a_json_body_in_the_charset_its_response_names_is_read_in_that_charset(raw: RawServer, charset: str) -> None:
+    gen = edges()
+
+    def answer(status: int) -> Any:
+        def handler(request: RawRequest, conn: socket.socket) -> None:
+            body = json.dumps({"id": "café"}, ensure_ascii=False).encode(charset)
+            respond(conn, status, body, {"Content-Type": f"application/json; charset={charset}"})
+
+        return handler
+
+    raw.route("/v1/report", answer(200))
+    assert _both(gen, raw.url, lambda c: c.edges.get_report()) == [gen.models.Report(id="café")] * 2
+    raw.route("/v1/report", answer(404))
+    for got in _both(gen, raw.url, lambda c: c.edges.get_report()):
+        assert isinstance(got, gen.module.NotFoundError) and got.parsed == gen.models.Report(id="café")
+
+
+def test_a_json_body_that_is_not_in_the_charset_it_names_is_an_error_not_a_guess(raw: RawServer) -> None:
+    gen = edges()
+    body = b'{"id": "caf\xa1"}'  # a byte ISO-8859-6 leaves undefined
+
+    raw.route(
+        "/v1/report",
+        lambda request, conn: respond(conn, 200, body, {"Content-Type": "application/json; charset=iso-8859-6"}),
+    )
+    for got in _both(gen, raw.url, lambda c: c.edges.get_report(), max_retries=0):
+        assert isinstance(got, gen.module.ResponseValidationError)
+        assert "is not JSON" in str(got)

@@ -8,6 +8,7 @@ each sender in `_http` carries the I/O out with its own httpx client, so everyth
 
 from __future__ import annotations
 
+import codecs
 import json
 import random
 import time
@@ -349,7 +350,7 @@ class Core:
         parsed: Any = None
         if problem is None and body.strip():
             try:
-                value = json.loads(body)
+                value = json.loads(_json_text(response, body))
             except ValueError:
                 problem = "the body is not JSON"
             except RecursionError:
@@ -392,7 +393,7 @@ class Core:
                     f"{where} is not text: {exc}", response=response, body=body
                 ) from None
         try:
-            value = json.loads(body)
+            value = json.loads(_json_text(response, body))
         except (ValueError, RecursionError) as exc:
             problem = (
                 "is nested too deeply" if isinstance(exc, RecursionError) else f"is not JSON: {exc}"
@@ -438,3 +439,19 @@ class Core:
         assert ep.pager is not None, f"{ep.name} is not paginated"
         first = ep.pager.first_key(args)
         return frozenset() if first is None else frozenset({first})
+
+
+def _json_text(response: httpx.Response, body: bytes) -> bytes | str:
+    """A JSON body as json.loads reads it: bytes, whose UTF-8, -16 or -32 it tells by itself, unless the
+    response names another charset (`application/json; charset=iso-8859-1`), which is then the body's.
+    """
+    charset = response.charset_encoding
+    if charset is None:
+        return body
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:  # a charset no codec knows: read as JSON's own, and fail there if it is not
+        return body
+    if name.startswith("utf") or name == "ascii":  # ASCII is a part of UTF-8
+        return body
+    return body.decode(name)
