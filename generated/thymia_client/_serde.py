@@ -20,8 +20,9 @@ The wire contract the generated package relies on:
   discriminator; a value without that key, where some member may leave it out (a const with a default), takes
   the best fit instead. Any other union takes the best fit: among the members that decode, the one leaving the
   fewest keys unexplained (and fewest numbers converted), then the first declared; a key left unexplained by a
-  model whose schema allows no other keys (`closed=True`) counts against it more than any loose fit. A value no
-  member fits raises DecodeError, never the wrong class.
+  model whose schema allows no other keys (`closed=True`), or a null in an optional field whose schema does not
+  allow null (`not_null=(...)`), counts against it more than any loose fit. A value no member fits raises
+  DecodeError, never the wrong class.
 """
 
 from __future__ import annotations
@@ -305,6 +306,9 @@ _OWN_INIT: weakref.WeakSet[type] = weakref.WeakSet()
 # A key such a model does not declare is kept all the same, but in a union it is a violation of that member, not
 # a loose fit: any member that fits better wins, however loosely.
 _CLOSED: weakref.WeakSet[type] = weakref.WeakSet()
+# The optional fields whose schema does not allow null, by the class that declares them (`not_null=(...)`). A
+# null there is kept all the same (and sent back), but in a union it is a violation of that member, as above.
+_NOT_NULL: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
 _VIOLATION: Final = 1 << 20
 
 
@@ -315,7 +319,9 @@ class Model:
     nullable; `NULL` always sends null. Keys the model does not declare are kept in `model_extra`.
     """
 
-    def __init_subclass__(cls, closed: bool = False, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls, closed: bool = False, not_null: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
         super().__init_subclass__(**kwargs)
         # This runs before @dataclass sees the class, so an __init__ here is the class's own.
         if "__init__" in cls.__dict__:
@@ -324,6 +330,8 @@ class Model:
             closed
         ):  # the class's own schema, not inherited: a subclass declares keys its base does not
             _CLOSED.add(cls)
+        if not_null:
+            _NOT_NULL[cls] = frozenset(not_null)
 
     @functools.cached_property
     def model_extra(self) -> dict[str, Any]:
@@ -458,10 +466,12 @@ def _decode_model(cls: type[_M], data: Any) -> _M:
                 values[name] = default
             elif raw is None and null:
                 values[name] = None
-                if null == 2:
+                if null >= 2:
                     if nulls is None:
                         nulls = []
                     nulls.append(name)
+                    if null == 3:
+                        state.loose += _VIOLATION
             else:
                 values[name] = convert(raw)
     except DecodeError as exc:
@@ -517,6 +527,8 @@ def _in_plan(cls: type) -> _InPlan:
             default = f.default
         nullable, inner = _split_none(hint, module)
         null = 0 if not nullable else 2 if _has_default(f) else 1
+        if null == 2 and f.name in _NOT_NULL.get(_declaring(cls, f.name), ()):
+            null = 3  # kept and sent back, but not what the schema allows
         fields.append((f.name, _wire(f), _fast(inner), _decoder(inner, module), default, null))
     wires = [field[1] for field in fields]
     if len(set(wires)) != len(wires):
@@ -586,10 +598,15 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def _declared_in(cls: type, name: str) -> str:
     """The module whose names resolve the annotation of field `name` (forward references inside it)."""
+    return _declaring(cls, name).__module__
+
+
+def _declaring(cls: type, name: str) -> type:
+    """The class of cls's MRO whose own annotations declare field `name` last."""
     for base in cls.__mro__:
         if name in inspect.get_annotations(base):
-            return base.__module__
-    return cls.__module__
+            return base
+    return cls
 
 
 def _plain_init(cls: type) -> bool:

@@ -179,6 +179,16 @@ def finished(
             replace(f, type_hint=f.type_hint + " | None", required=False) if f.python_name == name else f
             for f in scanned.fields[cls]
         )
+    for before, keyword, kept_names in _not_null(nodes, carried, scanned):
+        # The engine writes a class line on one line; anything else is left as it is.
+        if kept_names:  # the tuple, without the fields whose type admits null after all
+            start, end = _span(keyword.value, lines)
+            quoted = [encode.string_literal(name) for name in kept_names]
+            text = "(" + ", ".join(quoted) + ("," if len(quoted) == 1 else "") + ")"
+        else:  # `, not_null=(...)`, from the end of what comes before it
+            (start, end), text = (_span(before, lines)[1], _span(keyword.value, lines)[1]), ""
+        if start[0] == end[0]:
+            tags.append(_Edit(start, end, text))
     dropped = set(range(layout.first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
     edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
@@ -545,6 +555,118 @@ def _optional_tags(nodes: list[ast.stmt], optional: dict[str, frozenset[str]]) -
         # With no other metadata the field's name is its wire name.
         if metadata == {"required": True} and name in optional[node.name]:
             yield keywords[-2].value, last.value
+
+
+def _not_null(
+    nodes: list[ast.stmt], carried: ast.ClassDef | None, scanned: Scanned
+) -> Iterator[tuple[ast.expr, ast.keyword, list[str]]]:
+    """The `not_null=(...)` keywords to change, each with the base or keyword before it and the field names it
+    keeps (none: the keyword goes). It tells union members apart, so it stays only on the classes a union of the
+    module may decode: the names of a `|` of two or more, in any annotation (the carrier's too: the client's
+    hints) or alias, an alias among them standing for the names it holds, and a member's bases with it. A field
+    typed by an alias that admits null (`Pip: TypeAlias = PipEnum | None`) is no such field: the engine reads
+    the reference alone."""
+    values = _alias_values(nodes, scanned)
+    aliased = {name: {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} for name, value in values.items()}
+    members: set[str] = set()
+    for node in [*nodes, *([carried] if carried is not None else [])]:
+        for expression in _annotations(node):
+            members |= _union_names(expression)
+    todo = list(members)
+    while todo:
+        name = todo.pop()
+        for more in [*aliased.get(name, ()), *scanned.bases.get(name, ())]:
+            if more not in members:
+                members.add(more)
+                todo.append(more)
+    nullable = _nullable_aliases(values)
+    for node in nodes:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        arguments: list[ast.expr | ast.keyword] = [*node.bases, *node.keywords]
+        for index, keyword in enumerate(arguments):
+            if not (isinstance(keyword, ast.keyword) and keyword.arg == "not_null" and index):
+                continue
+            before = arguments[index - 1]
+            elements = keyword.value.elts if isinstance(keyword.value, ast.Tuple) else []
+            named = [e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            kept = named if node.name in members else []
+            annotations = {
+                stmt.target.id: stmt.annotation
+                for stmt in node.body
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+            }
+            # A field's own `| None` is there for leaving it out: only what else it names may admit null.
+            kept = [
+                name
+                for name in kept
+                if name not in annotations or not _admits_null(annotations[name], nullable, own_none=False)
+            ]
+            if kept != named:
+                yield (before.value if isinstance(before, ast.keyword) else before), keyword, kept
+
+
+def _alias_values(nodes: list[ast.stmt], scanned: Scanned) -> dict[str, ast.expr]:
+    """Each type alias of the module, and the type it stands for."""
+    return {
+        node.target.id: node.value
+        for node in nodes
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None
+        if node.target.id in scanned.aliases
+    }
+
+
+def _nullable_aliases(values: dict[str, ast.expr]) -> set[str]:
+    """The aliases whose type admits null, through the aliases they name."""
+    found: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, value in values.items():
+            if name not in found and _admits_null(value, found):
+                found.add(name)
+                grew = True
+    return found
+
+
+def _admits_null(expression: ast.expr, nullable: set[str], *, own_none: bool = True) -> bool:
+    """Whether a type expression's alternatives hold None (`own_none`), Any, or an alias that admits null."""
+    for part in _alternatives(expression):
+        if own_none and isinstance(part, ast.Constant) and part.value is None:
+            return True
+        if isinstance(part, ast.Name) and (part.id == "Any" or part.id in nullable):
+            return True
+    return False
+
+
+def _annotations(node: ast.stmt) -> Iterator[ast.expr]:
+    """The type expressions a statement holds: an alias's value, a field's annotation, a class's fields'."""
+    if isinstance(node, ast.AnnAssign):
+        yield node.annotation
+        if node.value is not None and isinstance(node.annotation, ast.Name) and node.annotation.id == "TypeAlias":
+            yield node.value
+    elif isinstance(node, ast.ClassDef):
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign):
+                yield stmt.annotation
+
+
+def _union_names(expression: ast.expr) -> set[str]:
+    """The names that are members of a `|` of two or more besides None, anywhere in a type expression."""
+    found: set[str] = set()
+    for node in ast.walk(expression):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            parts = _alternatives(node)
+            names = {part.id for part in parts if isinstance(part, ast.Name)}
+            if len([part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]) > 1:
+                found |= names
+    return found
+
+
+def _alternatives(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return [*_alternatives(node.left), *_alternatives(node.right)]
+    return [node]
 
 
 def _fields_in(

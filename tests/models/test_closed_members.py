@@ -62,7 +62,9 @@ def test_only_the_schema_that_closes_is_closed() -> None:
     }
     models, mod = module(spec(schemas))
     assert "closed=True" in models.source
-    assert "class Base(_Model, closed=True)" in models.source and "class Child(Base)" in models.source
+    lines = models.source.splitlines()
+    assert next(line for line in lines if line.startswith("class Base(")).startswith("class Base(_Model, closed=True")
+    assert "closed" not in next(line for line in lines if line.startswith("class Child("))
     decode = importlib.import_module(f"{mod.__package__}._serde").decode
     # Child is not closed by its base: a key neither declares is a loose fit for both, and the first wins.
     assert type(decode(mod.Either, {"text": "t", "n": 1, "x": 0})) is mod.Child
