@@ -412,7 +412,9 @@ def _header_text(param: Param, value: object) -> str | None:
 def _undelimited(param: Param, text: str, delimiters: str) -> str:
     found = sorted({c for c in text if c in delimiters})
     if found:
-        where = "a cookie value" if param.location == "cookie" else "an item of a header value"
+        where = f"an item of a {param.location} value"
+        if param.location == "cookie":
+            where = "a cookie value"
         raise ValueError(
             f"{param.name}: {where} cannot hold {', '.join(map(repr, found))} "
             "(it cannot be escaped there, and would be read as a delimiter)"
@@ -456,12 +458,19 @@ def _query_pairs(param: Param, value: object) -> list[tuple[str, str]]:
             return [(f"{name}[{k}]", _text(v, param.name)) for k, v in items]
         if explode:
             return [(k, _text(v, param.name)) for k, v in items]
-        return [(name, ",".join(f"{k},{_text(v, param.name)}" for k, v in items))]
+        # A server splits the value it has percent-decoded: an item's own delimiter, escaped or
+        # not, would split the item.
+        pairs = [
+            f"{_undelimited(param, k, ',')},{_undelimited(param, _text(v, param.name), ',')}"
+            for k, v in items
+        ]
+        return [(name, ",".join(pairs))]
     if isinstance(encoded, list):
         if explode:
             return [(name, _text(item, param.name)) for item in encoded]
         delimiter = _DELIMITERS.get(style, ",")
-        return [(name, delimiter.join(_text(item, param.name) for item in encoded))]
+        texts = [_undelimited(param, _text(item, param.name), delimiter) for item in encoded]
+        return [(name, delimiter.join(texts))]
     return [(name, _text(encoded, param.name))]
 
 

@@ -28,6 +28,9 @@ STYLED: Endpoint[None, None] = Endpoint(
         Param("nums", "nums", "query", explode=False),
         Param("each", "each", "query"),
         Param("where", "where", "query", style="deepObject"),
+        Param("piped", "piped", "query", style="pipeDelimited", explode=False),
+        Param("spaced", "spaced", "query", style="spaceDelimited", explode=False),
+        Param("pairs", "pairs", "query", explode=False),
     ),
     responses={"204": ("none", None)},
 )
@@ -113,9 +116,15 @@ def test_exploded_empty_array_in_a_cookie_sends_no_cookie(api: RawServer) -> Non
         ({"ids": ["3,4"]}, "ids"),
         ({"ids": ["a;b=1"]}, "ids"),  # would end the cookie and start another
         ({"colour": {"R": 'x"y'}}, "colour"),
+        # A query value is split after it is percent-decoded, so escaping would not keep an item whole.
+        ({"nums": ["1,2", "3"]}, "nums"),
+        ({"piped": ["a|b", "c"]}, "piped"),
+        ({"spaced": ["a b"]}, "spaced"),
+        ({"pairs": {"k": "v,w"}}, "pairs"),
+        ({"pairs": {"k,l": "v"}}, "pairs"),
     ],
 )
-def test_delimiter_inside_a_header_or_cookie_item_is_refused_before_sending(
+def test_delimiter_inside_an_item_of_a_header_cookie_or_query_is_refused_before_sending(
     api: RawServer, args: dict[str, Any], name: str
 ) -> None:
     with pytest.raises(ValueError, match=name):
@@ -157,10 +166,17 @@ def test_none_object_property_is_left_out_like_an_unset_field(api: RawServer) ->
 
 
 def test_arrays_without_none_still_reach_every_location(api: RawServer) -> None:
-    _call(api.url, STYLED, nums=[1, 2], each=[1, 2])
+    _call(api.url, STYLED, nums=[1, 2], each=[1, 2], piped=["a,b", "c d"], spaced=["a|b"], pairs={"k": "v w"})
     _call(api.url, PATHED, ids=[1, 2])
     _call(api.url, FORM, tags=["a", "b"])
     query, path, form = api.requests
-    assert query.query == [("nums", "1,2"), ("each", "1"), ("each", "2")]
+    assert query.query == [
+        ("nums", "1,2"),
+        ("each", "1"),
+        ("each", "2"),
+        ("piped", "a,b|c d"),  # another style's delimiter is plain text here
+        ("spaced", "a|b"),
+        ("pairs", "k,v w"),
+    ]
     assert path.path == "/v1/pathed/1,2"
     assert parse_qsl(form.body.decode()) == [("tags", "a"), ("tags", "b")]
