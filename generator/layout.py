@@ -376,11 +376,17 @@ def _import(node: ast.ImportFrom, line: str, indent: str) -> list[str] | None:
 
 
 def _class(node: ast.ClassDef, line: str, indent: str) -> list[str] | None:
-    """A `class` line too long for its bases: they go on a line of their own, when they fit there (black adds
-    no comma to a class's brackets, as it does to a def's)."""
-    if node.keywords or not node.bases or any(base.end_lineno != node.lineno for base in node.bases):
+    """A `class` line too long for its bases and keywords (`closed=True`, `not_null=(...)`): they go on a line
+    of their own, when they fit there (black adds no comma to a class's brackets, as it does to a def's)."""
+    arguments = [*node.bases, *(keyword.value for keyword in node.keywords)]
+    if not node.bases or any(k.arg is None for k in node.keywords):
         return None
-    opening, bases = f"{indent}class {node.name}(", ", ".join(_source(base, line) for base in node.bases)
+    if any(argument.end_lineno != node.lineno for argument in arguments):
+        return None
+    opening = f"{indent}class {node.name}("
+    written = [_source(base, line) for base in node.bases]
+    written += [f"{keyword.arg}={_source(keyword.value, line)}" for keyword in node.keywords]
+    bases = ", ".join(written)
     if line != f"{opening}{bases}):" or len(opening) > LINE_LENGTH or len(indent + INDENT + bases) > LINE_LENGTH:
         return None
     return [opening, indent + INDENT + bases, indent + "):"]

@@ -77,10 +77,14 @@ def _statement(rng: random.Random) -> str:
         return f"from .{rng.choice(['errors', '_http', 'x' * 70])} import {', '.join(names)}\n"
     if shape == "list":  # `__all__`
         return f"__all__ = [{', '.join(encode.string_literal(n) for n in names)}]\n"
-    if shape == "class":  # a class line too long for its bases
+    if shape == "class":  # a class line too long for its bases, and the model keywords
         name = "".join(n.title() for n in rng.sample(NAMES, rng.randint(1, 5))).replace("_", "")
         bases = ", ".join(rng.sample(["UnprocessableEntityError", "Base", "_Model", "x" * 40], rng.randint(1, 3)))
-        return f"class {name}Error({bases}):\n    pass\n"
+        fields = [encode.string_literal(n) for n in rng.sample(NAMES, rng.randint(0, 6))]
+        keywords = ", closed=True" if rng.random() < 0.3 else ""
+        if fields:
+            keywords += ", not_null=(" + ", ".join(fields) + ("," if len(fields) == 1 else "") + ")"
+        return f"class {name}Error({bases}{keywords}):\n    pass\n"
     if shape == "field":  # a dataclass field: its name, hint and `_field(...)` call of any length
         keywords = ", ".join(f"{name}={_value(rng, 2)}" for name in rng.sample(NAMES, rng.randint(1, 3)))
         return f"class A:\n    {rng.choice(NAMES)}: {hint} = _field({keywords})\n"
@@ -129,6 +133,9 @@ PLAIN = [
     "Response)})\n",
     "class TeamsAddOrUpdateMembershipForUserInOrgResponse422UnprocessableEntityError(UnprocessableEntityError):\n"
     '    """The documented error body."""\n',
+    # A model of a union, with the fields whose schema forbids null (OpenAI's).
+    'class CreateChatCompletionRequest(_Model, closed=True, not_null=("max_output_tokens", "temperature")):\n'
+    "    x: int | None = None\n",
     "class A:\n    def __init__(self) -> None:\n        super().__init__(base_url=base_url or "
     '"https://api.github.com", timeout=timeout, max_retries=max_retries, http_client=http_client)\n',
     "class A:\n    def __init__(self, owner: A) -> None:\n"

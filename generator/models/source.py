@@ -191,7 +191,13 @@ def finished(
             tags.append(_Edit(start, end, text))
     dropped = set(range(layout.first_line(carried) - 1, carried.end_lineno or 0)) if carried is not None else set()
     dropped |= _blank_lines_past_two(nodes, lines, dropped)
-    edited = _apply(lines, tags + [s for s in strings if not any(t.holds(s) for t in tags)])
+    # A string inside a tag's span is the tag's to write; a tag can only hold strings that start on its lines.
+    by_line: dict[int, list[_Edit]] = {}
+    for tag_edit in tags:
+        for number in range(tag_edit.start[0], tag_edit.end[0] + 1):
+            by_line.setdefault(number, []).append(tag_edit)
+    free = [s for s in strings if not any(t.holds(s) for t in by_line.get(s.start[0], ()))]
+    edited = _apply(lines, tags + free)
     kept_lines = [line for number, line in enumerate(edited) if number not in dropped and line is not None]
     count = head.count("\n")
     finished_body = "\n".join(kept_lines[count:]).lstrip("\n").rstrip("\n")
@@ -652,14 +658,21 @@ def _annotations(node: ast.stmt) -> Iterator[ast.expr]:
 
 
 def _union_names(expression: ast.expr) -> set[str]:
-    """The names that are members of a `|` of two or more besides None, anywhere in a type expression."""
+    """The names that are members of a `|` of two or more besides None, anywhere in a type expression (walked
+    through the nodes a hint is made of: a module's worth of hints, so not by `ast.walk`)."""
     found: set[str] = set()
-    for node in ast.walk(expression):
+    todo = [expression]
+    while todo:
+        node = todo.pop()
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             parts = _alternatives(node)
-            names = {part.id for part in parts if isinstance(part, ast.Name)}
             if len([part for part in parts if not (isinstance(part, ast.Constant) and part.value is None)]) > 1:
-                found |= names
+                found |= {part.id for part in parts if isinstance(part, ast.Name)}
+            todo += [part for part in parts if isinstance(part, ast.Subscript)]
+        elif isinstance(node, ast.Subscript):
+            todo.append(node.slice)
+        elif isinstance(node, ast.Tuple):
+            todo += node.elts
     return found
 
 
