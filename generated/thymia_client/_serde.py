@@ -39,6 +39,7 @@ import sys
 import threading
 import types
 import typing
+import unicodedata
 import uuid
 import weakref
 from collections.abc import Callable, Mapping
@@ -331,7 +332,8 @@ class Model:
         ):  # the class's own schema, not inherited: a subclass declares keys its base does not
             _CLOSED.add(cls)
         if not_null:
-            _NOT_NULL[cls] = frozenset(not_null)
+            # Named as written; Python reads identifiers NFKC-folded (`ﬁeld` is the field `field`).
+            _NOT_NULL[cls] = frozenset(unicodedata.normalize("NFKC", name) for name in not_null)
 
     @functools.cached_property
     def model_extra(self) -> dict[str, Any]:

@@ -122,3 +122,19 @@ def test_a_union_in_an_operation_s_signature_counts_too() -> None:
     decode = importlib.import_module(f"{mod.__package__}._serde").decode
     hint = next(iter(models.hints.values()))
     assert type(decode(eval(hint, vars(mod)), {"v": None})) is mod.B
+
+
+def test_a_field_named_as_python_folds_it_and_one_renamed_from_a_method_are_told_too() -> None:
+    """`ﬁeld` is the attribute `field` once Python reads it; `to_dict` is the field `to_dict_`."""
+    schemas = {
+        "A": {"type": "object", "properties": {"ﬁeld": {"type": "integer"}, "to_dict": {"type": "integer"}}},
+        "B": {"type": "object", "properties": {"ﬁeld": {"type": ["integer", "null"]}}},
+        "C": {"type": "object", "properties": {"to_dict": {"type": ["integer", "null"]}}},
+        "U": {"anyOf": [_ref("A"), _ref("B"), _ref("C")]},
+    }
+    _, mod = module(spec(schemas))
+    decode = importlib.import_module(f"{mod.__package__}._serde").decode
+    folded = decode(mod.U, {"ﬁeld": None})
+    assert type(folded) is mod.B and folded.to_dict() == {"ﬁeld": None}
+    renamed = decode(mod.U, {"to_dict": None})
+    assert type(renamed) is mod.C and renamed.to_dict() == {"to_dict": None}

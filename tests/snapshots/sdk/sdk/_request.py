@@ -385,7 +385,7 @@ def _header_text(param: Param, value: object) -> str | None:
         )
     if param.style == "json":
         # JSON's own escapes keep it ASCII; a cookie cannot hold its quotes or commas.
-        text = json.dumps(encoded, separators=(",", ":"), allow_nan=False)
+        text = _json(encoded, ascii=True)
         if cookie:
             _undelimited(param, text, delimiters)
     elif isinstance(encoded, list):
@@ -493,9 +493,9 @@ def _part(value: object, name: str, declared: str | None) -> Part:
     return Part(text, exact or ("application/json" if structured else None))
 
 
-def _json(data: Any) -> str:
+def _json(data: Any, *, ascii: bool = False) -> str:
     # allow_nan=False: NaN and Infinity are not JSON, and a server would reject them or read them wrongly.
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=ascii, allow_nan=False)
 
 
 def _listed(value: object) -> Sequence[object]:
